@@ -6,6 +6,7 @@
 
 pub mod element_set;
 pub mod epoch;
+pub mod satcat;
 
 pub use element_set::{ElementSet, OmmMetadata, OMM_MAX_CATALOG_NUMBER, TLE_MAX_CATALOG_NUMBER};
 pub use epoch::{Epoch, EpochError};
