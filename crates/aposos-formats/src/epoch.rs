@@ -115,7 +115,12 @@ impl Epoch {
     /// Builds an epoch from calendar components, checking every range.
     pub fn from_calendar(c: Calendar) -> Result<Self, EpochError> {
         check_range("month", c.month as i64, 1, 12)?;
-        check_range("day", c.day as i64, 1, days_in_month(c.year, c.month) as i64)?;
+        check_range(
+            "day",
+            c.day as i64,
+            1,
+            days_in_month(c.year, c.month) as i64,
+        )?;
         check_range("hour", c.hour as i64, 0, 23)?;
         check_range("minute", c.minute as i64, 0, 59)?;
         check_range("second", c.second as i64, 0, 59)?;
@@ -320,7 +325,7 @@ impl fmt::Display for Epoch {
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
             c.year, c.month, c.day, c.hour, c.minute, c.second
         )?;
-        if c.nanosecond % 1000 == 0 {
+        if c.nanosecond.is_multiple_of(1000) {
             write!(f, ".{:06}", c.nanosecond / 1000)
         } else {
             write!(f, ".{:09}", c.nanosecond)
