@@ -13,6 +13,7 @@ pub mod alpha5;
 pub mod element_set;
 pub mod epoch;
 pub mod error;
+pub mod satcat;
 pub mod tle;
 
 pub use alpha5::{decode_alpha5, encode_alpha5, Alpha5Error};
