@@ -1,5 +1,8 @@
 //! Orbit models for APOSOS: SGP4/SDP4 (Vallado's 2006+ reference, exact to its
 //! verification set) and batch propagation of whole catalogs.
 
+pub mod sgp4;
 pub mod simd;
 pub mod synthetic;
+
+pub use sgp4::{GravityModel, OpsMode, Sgp4, Sgp4Error, StateTeme};
