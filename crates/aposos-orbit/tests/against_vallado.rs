@@ -275,3 +275,59 @@ fn other_modes_and_gravity_models_run() {
         assert!(max_diff < 100.0, "{gravity:?} {mode:?}: {max_diff}");
     }
 }
+
+const CPP_FULL: &str = include_str!("data/vallado_cpp_full_precision.out");
+
+/// Against Vallado's C++ itself at full precision (`data/vallado_cpp_full_precision.out`,
+/// made with `data/vallado_cpp_driver.cpp`; see `data/README.md`): same times, same
+/// error codes, and the same doubles up to the last bits of the platform's libm.
+#[test]
+fn every_double_of_vallado_cpp() {
+    let cases = cases();
+    // Blocks: catalog number, rows, and the (code, time) that ended the object.
+    let mut blocks: Vec<(u32, Vec<[f64; 7]>, Option<(u8, f64)>)> = Vec::new();
+    for line in CPP_FULL.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        match f.as_slice() {
+            [num, "xx"] => blocks.push((num.parse().unwrap(), Vec::new(), None)),
+            ["error", code, t] => {
+                blocks.last_mut().unwrap().2 = Some((code.parse().unwrap(), t.parse().unwrap()))
+            }
+            _ => {
+                let v: Vec<f64> = f.iter().map(|x| x.parse().unwrap()).collect();
+                assert_eq!(v.len(), 7, "{line}");
+                let row = [v[0], v[1], v[2], v[3], v[4], v[5], v[6]];
+                blocks.last_mut().unwrap().1.push(row);
+            }
+        }
+    }
+    assert_eq!(blocks.len(), cases.len());
+    let (mut identical, mut total) = (0_usize, 0_usize);
+    let (mut max_dr, mut max_dv) = (0.0_f64, 0.0_f64);
+    for (c, (satnum, rows, error)) in cases.iter().zip(&blocks) {
+        let lenient = c.line1.starts_with("1 3333");
+        let (es, _) = parse_tle(None, &c.line1, &c.line2, &TleOptions { lenient }).unwrap();
+        assert_eq!(es.norad_cat_id, *satnum);
+        let run = run_case(&Sgp4::new(&es).unwrap(), c);
+        assert_eq!(run.rows.len(), rows.len(), "{satnum}");
+        assert_eq!(run.error, *error, "{satnum}");
+        for (ours, theirs) in run.rows.iter().zip(rows) {
+            assert_eq!(ours[0], theirs[0], "{satnum}: times");
+            for k in 1..7 {
+                total += 1;
+                if ours[k].to_bits() == theirs[k].to_bits() {
+                    identical += 1;
+                } else if k < 4 {
+                    max_dr = max_dr.max((ours[k] - theirs[k]).abs());
+                } else {
+                    max_dv = max_dv.max((ours[k] - theirs[k]).abs());
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{identical} of {total} doubles bit-identical to Vallado's C++; largest other difference {max_dr:.3e} km, {max_dv:.3e} km/s"
+    );
+    assert!(max_dr <= 1e-9, "{max_dr} km");
+    assert!(max_dv <= 1e-12, "{max_dv} km/s");
+}
