@@ -5,5 +5,12 @@
 //! propagations; deep-space objects and any lane that errs go through the
 //! scalar code, so results and error codes are those of [`crate::sgp4`].
 
+pub mod batch;
 pub mod lanes;
 pub mod math;
+pub mod near_earth;
+
+pub use batch::{
+    detect_simd_level, propagate_grid_fast, propagate_grid_fast_with, GridError, SimdLevel,
+};
+pub use near_earth::NearEarthSoa;
