@@ -153,3 +153,137 @@ fn record_is_clone_send_sync() {
     fn check<T: Clone + Send + Sync>() {}
     check::<Sgp4>();
 }
+
+#[test]
+fn invalid_elements_are_errors() {
+    let mut e = sat_00005();
+    e.eccentricity = 1.0;
+    assert_eq!(Sgp4::new(&e).unwrap_err().code(), 1);
+    e.eccentricity = -0.1;
+    assert_eq!(Sgp4::new(&e).unwrap_err().code(), 1);
+    let mut e = sat_00005();
+    e.mean_motion_rev_per_day = 0.0;
+    assert_eq!(Sgp4::new(&e).unwrap_err().code(), 2);
+    e.mean_motion_rev_per_day = -3.0;
+    assert_eq!(Sgp4::new(&e).unwrap_err().code(), 2);
+    let mut e = sat_00005();
+    e.inclination_deg = f64::NAN;
+    assert!(matches!(
+        Sgp4::new(&e),
+        Err(Sgp4Error::InvalidElement {
+            field: "inclination_deg",
+            ..
+        })
+    ));
+    let sat = Sgp4::new(&sat_00005()).unwrap();
+    for t in [
+        f64::NAN,
+        f64::INFINITY,
+        -f64::INFINITY,
+        2.0 * MAX_TSINCE_MIN,
+    ] {
+        assert_eq!(sat.propagate(t).unwrap_err().code(), 8, "{t}");
+    }
+    // Every error has a message.
+    assert!(!Sgp4Error::NonFiniteState.to_string().is_empty());
+}
+
+#[test]
+fn epochs_outside_vallado_calendar_use_exact_julian_date() {
+    for year in [1850, 2150] {
+        let mut e = sat_00005();
+        e.epoch = Epoch::from_year_day(year, 100, 12 * 3_600_000_000_000).unwrap();
+        let sat = Sgp4::new(&e).unwrap();
+        let (jd, fr) = sat.jd_epoch_split();
+        assert_eq!((jd, fr), e.epoch.jd_split());
+        assert!(sat.propagate(100.0).is_ok());
+    }
+}
+
+/// xorshift64*: a small deterministic generator for the garbage test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A value that is usually within `lo..hi` and sometimes pathological.
+    fn field(&mut self, lo: f64, hi: f64) -> f64 {
+        const SPECIAL: [f64; 12] = [
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+            0.0,
+            -0.0,
+            1e-300,
+            -1e-300,
+            1e300,
+            -1e300,
+            1.0,
+            -1.0,
+            f64::MIN_POSITIVE,
+        ];
+        match self.next() % 10 {
+            0 => SPECIAL[(self.next() % SPECIAL.len() as u64) as usize],
+            1 => f64::from_bits(self.next()),
+            _ => lo + (hi - lo) * self.unit(),
+        }
+    }
+}
+
+#[test]
+fn garbage_elements_give_errors_not_panics() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let base = [sat_00005(), sat_09880(), sat_09998()];
+    let times = [0.0, 1.0, -1.0, 720.0, -1440.0, 1e4, 1e6, f64::NAN, 1e12];
+    let (mut ok, mut init_err, mut prop_err) = (0, 0, 0);
+    for i in 0..20_000 {
+        let mut e = base[i % base.len()].clone();
+        match rng.next() % 4 {
+            0 => e.mean_motion_rev_per_day = rng.field(0.0, 20.0),
+            1 => e.eccentricity = rng.field(0.0, 1.0),
+            2 => e.bstar_per_earth_radii = rng.field(-1.0, 1.0),
+            _ => {
+                e.mean_motion_rev_per_day = rng.field(0.0, 20.0);
+                e.eccentricity = rng.field(0.0, 1.0);
+                e.inclination_deg = rng.field(0.0, 180.0);
+                e.raan_deg = rng.field(0.0, 360.0);
+                e.arg_of_pericenter_deg = rng.field(0.0, 360.0);
+                e.mean_anomaly_deg = rng.field(0.0, 360.0);
+                e.bstar_per_earth_radii = rng.field(-0.01, 0.01);
+            }
+        }
+        let sat = match Sgp4::new(&e) {
+            Ok(s) => s,
+            Err(err) => {
+                assert!((1..=9).contains(&err.code()));
+                init_err += 1;
+                continue;
+            }
+        };
+        for (k, &t) in times.iter().enumerate() {
+            let t = if k == 0 { t } else { t * (0.5 + rng.unit()) };
+            match sat.propagate(t) {
+                Ok(s) => {
+                    assert!(s.position_km.iter().all(|x| x.is_finite()));
+                    assert!(s.velocity_km_s.iter().all(|x| x.is_finite()));
+                    ok += 1;
+                }
+                Err(err) => {
+                    assert!((1..=9).contains(&err.code()), "{err}");
+                    prop_err += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        ok > 0 && init_err > 0 && prop_err > 0,
+        "{ok} {init_err} {prop_err}"
+    );
+}
