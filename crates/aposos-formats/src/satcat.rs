@@ -185,13 +185,19 @@ fn read_previsat_row(line: &str) -> Result<SatcatRecord, RowError> {
             .map(Some)
             .ok_or((name, "a date YYYY/MM/DD", t.to_string()))
     };
-    let dims = [num("dim1", 17, 23)?, num("dim2", 23, 28)?, num("dim3", 28, 33)?];
+    let dims = [
+        num("dim1", 17, 23)?,
+        num("dim2", 23, 28)?,
+        num("dim3", 28, 33)?,
+    ];
     let size_m = dims
         .iter()
         .flatten()
         .copied()
         .filter(|d| *d > 0.0)
-        .fold(None, |acc: Option<f64>, d| Some(acc.map_or(d, |a| a.max(d))));
+        .fold(None, |acc: Option<f64>, d| {
+            Some(acc.map_or(d, |a| a.max(d)))
+        });
     let std_mag = num("magnitude", 33, 38)?.filter(|m| *m < 98.0);
     let rcs_m2 = num("rcs", 40, 47)?.filter(|r| *r > 0.0);
     let name = field(line, 123, line.len()).to_string();
@@ -261,7 +267,10 @@ mod tests {
         assert_eq!(v.rcs_m2, Some(0.12));
         assert_eq!(v.size_m, Some(0.2));
         assert_eq!(v.object_type, ObjectType::Payload);
-        assert_eq!(v.launch_date.map(|e| e.to_iso()), Some("1958-03-17T00:00:00.000000".into()));
+        assert_eq!(
+            v.launch_date.map(|e| e.to_iso()),
+            Some("1958-03-17T00:00:00.000000".into())
+        );
         assert_eq!(v.perigee_km, Some(650.0));
         assert_eq!(v.apogee_km, Some(3834.0));
         let deb = &read.records[1];
@@ -276,7 +285,13 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_rows() {
-        for row in ["", "1", "00001 é", "00001 1957-001A   0.0", &"9".repeat(300)] {
+        for row in [
+            "",
+            "1",
+            "00001 é",
+            "00001 1957-001A   0.0",
+            &"9".repeat(300),
+        ] {
             let _ = read_previsat("x", row);
         }
     }

@@ -45,9 +45,11 @@
 //! type) are written in canonical form with the same values.
 
 use crate::alpha5::{decode_alpha5, encode_alpha5};
+use crate::detect::Format;
 use crate::element_set::{ElementSet, OmmMetadata, TLE_MAX_CATALOG_NUMBER};
 use crate::epoch::{is_leap_year, Epoch};
 use crate::error::{ParseError, SourcePos, Warning, WriteError};
+use crate::read::{ElementsRead, ReadOptions};
 
 /// Options of the TLE reader.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -495,6 +497,117 @@ fn parse_fixed_decimal(
         return Err(err());
     }
     Ok(v)
+}
+
+// ---------------------------------------------------------------------------
+// Files of many objects
+
+/// Whether a line is meant as TLE line `which` (1 or 2): it starts with `1 ` or
+/// `2 ` and is at least 60 characters long (a shorter one is a name line).
+fn looks_like_tle_line(line: &str, which: u8) -> bool {
+    let b = line.as_bytes();
+    b.first() == Some(&(b'0' + which)) && b.get(1) == Some(&b' ') && line.trim_end().len() >= 60
+}
+
+/// Reads a text of TLEs and 3LEs (they may mix: a line that is not a TLE line 1
+/// or 2 is the name of the next object). Blank lines are skipped. Each bad
+/// object is reported with its file and line and the good ones are kept.
+pub fn read_tle_text(source_name: &str, text: &str, opts: &ReadOptions) -> ElementsRead {
+    let tle_opts = TleOptions {
+        lenient: opts.lenient,
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = ElementsRead::default();
+    let mut any_name = false;
+    let mut pending_name: Option<(usize, &str)> = None;
+    let orphan_name = |n: usize, name: &str| {
+        ParseError::new(
+            "name line",
+            "a TLE line 1 (starting \"1 \", 69 columns) after the name",
+            name,
+        )
+        .with_source(source_name)
+        .with_line(Some(n))
+    };
+    let mut i = 0;
+    while let Some(&line) = lines.get(i) {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        if looks_like_tle_line(line, 1) {
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            if looks_like_tle_line(next, 2) {
+                let name = pending_name.take().map(|(_, s)| s);
+                let pos = SourcePos::new(source_name, Some(n));
+                match parse_tle_at(name, line, next, &tle_opts, &pos) {
+                    Ok((es, w)) => {
+                        out.elements.push(es);
+                        out.warnings.extend(w);
+                    }
+                    Err(e) => out.errors.push(e),
+                }
+                i += 2;
+            } else {
+                pending_name = None;
+                out.errors.push(
+                    ParseError::new(
+                        "line 2",
+                        "a TLE line 2 (starting \"2 \") after line 1",
+                        next,
+                    )
+                    .with_source(source_name)
+                    .with_line(Some(n + 1)),
+                );
+                i += 1;
+            }
+            continue;
+        }
+        if looks_like_tle_line(line, 2) {
+            pending_name = None;
+            out.errors.push(
+                ParseError::new("line 1", "a TLE line 1 before line 2", line)
+                    .with_source(source_name)
+                    .with_line(Some(n)),
+            );
+            i += 1;
+            continue;
+        }
+        if let Some((pn, name)) = pending_name.replace((n, line)) {
+            out.errors.push(orphan_name(pn, name));
+        }
+        any_name = true;
+        i += 1;
+    }
+    if let Some((pn, name)) = pending_name {
+        out.errors.push(orphan_name(pn, name));
+    }
+    out.format = Some(if any_name {
+        Format::ThreeLe
+    } else {
+        Format::Tle
+    });
+    out
+}
+
+/// Writes element sets as TLEs (`three_le`: with name lines), one line per `\n`.
+pub fn write_tle_text(elements: &[ElementSet], three_le: bool) -> Result<String, WriteError> {
+    let mut out = String::new();
+    for es in elements {
+        if three_le {
+            for l in write_3le(es)? {
+                out.push_str(&l);
+                out.push('\n');
+            }
+        } else {
+            for l in write_tle(es)? {
+                out.push_str(&l);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------

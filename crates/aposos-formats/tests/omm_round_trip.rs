@@ -1,0 +1,221 @@
+//! Round trips between TLE and the four OMM encodings, and among the OMM encodings.
+
+use aposos_formats::{
+    read_as, read_elements, write_elements, ElementSet, Format, ReadOptions, TleOptions,
+};
+use serde_json::Value;
+
+const VER: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/data/SGP4-VER.TLE"
+));
+
+/// Canonical 3LEs (also in `tle_round_trip.rs`).
+const HANDWRITTEN: &str = "\
+ISS (ZARYA)             
+1 25544U 98067A   08264.51782528 -.00002182  00000+0 -11606-4 0  2926
+2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537
+ALPHA5 FIRST            
+1 A0001U 26001A   26001.00000000  .00001234  12345-5  98765-4 0  9998
+2 A0001  97.5000   0.0000 0000001   0.0000 359.9999 15.00000000    15
+ALPHA5 LAST             
+1 Z9999C 25999ZZZ 24366.99999999 -.99999999 -99999-9 -10000+9 4 99994
+2 Z9999 180.0000 360.0000 9999999 360.0000   0.0001  0.00010000 99996
+SECRET DEBRIS           
+1 J1234S 57001A   57275.81250000  .00000000  00000+0  00000+0 0    17
+2 J1234   0.0000   0.0001 5000000  90.0000 180.0000  2.00561654  1231
+NO DESIGNATOR           
+1 99999U          56365.50000000 -.00000001  10000-9  55555+5 0   100
+2 99999  63.4000 123.4567 7000000 270.0000  10.0000  2.00600000    03
+PLAIN                   
+1 00005U 58002B   00179.78495062  .00000023  00000+0  28098-4 0  4752
+2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.82419157413667
+";
+
+const OMM_FORMATS: [Format; 4] = [
+    Format::OmmKvn,
+    Format::OmmXml,
+    Format::OmmJson,
+    Format::OmmCsv,
+];
+
+/// Asserts equal element lists, showing only the first difference.
+fn assert_same(a: &[ElementSet], b: &[ElementSet], what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: number of element sets");
+    if let Some((x, y)) = a.iter().zip(b).find(|(x, y)| x != y) {
+        panic!("{what}: first difference\n{x:?}\n{y:?}");
+    }
+}
+
+fn read_ok(name: &str, text: &str, format: Format) -> Vec<ElementSet> {
+    let r = read_as(name, text, format, &ReadOptions::default());
+    assert!(r.errors.is_empty(), "{format}: {:?}", r.errors.first());
+    assert_eq!(r.format, Some(format));
+    r.elements
+}
+
+/// TLE text → elements → each OMM encoding → elements → TLE text, byte-identical.
+fn tle_through_omm(tle_text: &str, format: Format) {
+    let elements = read_ok("in", tle_text, format_of_tle(tle_text));
+    for omm in OMM_FORMATS {
+        let text = write_elements(&elements, omm).unwrap_or_else(|e| panic!("{omm}: {e}"));
+        assert_eq!(
+            aposos_formats::detect_format(&text),
+            Some(omm),
+            "written {omm} is detected as such"
+        );
+        let back = read_ok("omm", &text, omm);
+        assert_same(&back, &elements, omm.name());
+        let tle_back = write_elements(&back, format).unwrap_or_else(|e| panic!("{e}"));
+        if let Some((a, b)) = tle_back.lines().zip(tle_text.lines()).find(|(a, b)| a != b) {
+            panic!("{omm}: TLE text differs after the round trip:\n{a}\n{b}");
+        }
+        assert_eq!(tle_back.len(), tle_text.len(), "{omm}");
+    }
+}
+
+fn format_of_tle(text: &str) -> Format {
+    aposos_formats::detect_format(text).unwrap_or(Format::Tle)
+}
+
+#[test]
+fn handwritten_tles_through_every_omm_encoding() {
+    tle_through_omm(HANDWRITTEN, Format::ThreeLe);
+    let two_line: String = HANDWRITTEN
+        .lines()
+        .filter(|l| l.starts_with("1 ") || l.starts_with("2 "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    tle_through_omm(&two_line, Format::Tle);
+}
+
+/// Vallado's TLEs in canonical form (as our writer writes them) go through every OMM encoding unchanged.
+#[test]
+fn vallado_canonical_tles_through_every_omm_encoding() {
+    let lines: Vec<&str> = VER
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.get(..69).unwrap_or(l))
+        .collect();
+    let mut elements = Vec::new();
+    for pair in lines.chunks_exact(2) {
+        let (es, _) =
+            aposos_formats::parse_tle(None, pair[0], pair[1], &TleOptions { lenient: true })
+                .unwrap_or_else(|e| panic!("{e}"));
+        elements.push(es);
+    }
+    let canonical = write_elements(&elements, Format::Tle).unwrap_or_else(|e| panic!("{e}"));
+    tle_through_omm(&canonical, Format::Tle);
+}
+
+#[test]
+fn celestrak_active_through_every_omm_encoding() {
+    let path = std::env::var("APOSOS_ACTIVE_TLE")
+        .unwrap_or_else(|_| "/tmp/ref/astrosis/astrosis/data/active.txt".to_string());
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("note: {path} not found; CelesTrak active.txt OMM round trip skipped");
+        return;
+    };
+    // Our writer ends every line with \n; CelesTrak's file has \r\n and no final line end.
+    let mut text = text.replace("\r\n", "\n");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    tle_through_omm(&text, Format::ThreeLe);
+    println!("{path}: every object through KVN, XML, JSON and CSV and back, byte-identical");
+}
+
+/// A GP JSON with every header/metadata keyword, comments, odd names and extreme values.
+const RICH_JSON: &str = r#"[
+{"CCSDS_OMM_VERS":"3.0","COMMENT":"GENERATED VIA SPACE-TRACK.ORG API","CREATION_DATE":"2026-05-20T08:00:00","ORIGINATOR":"18 SPCS","OBJECT_NAME":"ISS (ZARYA) & <friends> \"quoted\", comma","OBJECT_ID":"1998-067A","CENTER_NAME":"EARTH","REF_FRAME":"TEME","TIME_SYSTEM":"UTC","MEAN_ELEMENT_THEORY":"SGP4","EPOCH":"2026-05-20T06:36:21.192288","MEAN_MOTION":15.49512368,"ECCENTRICITY":0.0002455,"INCLINATION":51.6354,"RA_OF_ASC_NODE":0,"ARG_OF_PERICENTER":360,"MEAN_ANOMALY":1e-7,"EPHEMERIS_TYPE":0,"CLASSIFICATION_TYPE":"U","NORAD_CAT_ID":25544,"ELEMENT_SET_NO":999,"REV_AT_EPOCH":55000,"BSTAR":0.00031234,"MEAN_MOTION_DOT":0.00016717,"MEAN_MOTION_DDOT":0},
+{"CCSDS_OMM_VERS":"2.0","COMMENT":["first comment","second comment"],"ORIGINATOR":"APOSOS","OBJECT_NAME":"ÉTOILE 1","OBJECT_ID":"2026-999ZZZ","CENTER_NAME":"MOON","REF_FRAME":"TEME","MEAN_ELEMENT_THEORY":"SGP4-XP","EPOCH":"2026-01-01T00:00:00.000000001","MEAN_MOTION":0.1,"ECCENTRICITY":0.9999999999,"INCLINATION":180,"RA_OF_ASC_NODE":359.99999999999994,"ARG_OF_PERICENTER":123.456789012345,"MEAN_ANOMALY":0.1,"EPHEMERIS_TYPE":4,"CLASSIFICATION_TYPE":"S","NORAD_CAT_ID":999999999,"ELEMENT_SET_NO":9999,"REV_AT_EPOCH":4294967295,"BSTAR":-1.2345678901234567e-300,"MEAN_MOTION_DOT":-0.0,"MEAN_MOTION_DDOT":1.5e20},
+{"OBJECT_NAME":"CALSPHERE 1","OBJECT_ID":"1964-063C","EPOCH":"2026-05-20T06:36:21.192288","MEAN_MOTION":13.76588933,"ECCENTRICITY":0.0027588,"INCLINATION":90.2234,"RA_OF_ASC_NODE":71.1124,"ARG_OF_PERICENTER":21.723,"MEAN_ANOMALY":141.9836,"EPHEMERIS_TYPE":0,"CLASSIFICATION_TYPE":"U","NORAD_CAT_ID":900,"ELEMENT_SET_NO":999,"REV_AT_EPOCH":67583,"BSTAR":0.00049592,"MEAN_MOTION_DOT":4.96e-6,"MEAN_MOTION_DDOT":0}
+]"#;
+
+#[test]
+fn json_to_kvn_to_xml_to_csv_to_json_keeps_every_value() {
+    let original = read_ok("rich.json", RICH_JSON, Format::OmmJson);
+    assert_eq!(original.len(), 3);
+    assert_eq!(original[1].omm.comments.len(), 2);
+    assert!(original[1].mean_motion_dot_rev_per_day2.is_sign_negative());
+    let mut current = original.clone();
+    for format in [
+        Format::OmmKvn,
+        Format::OmmXml,
+        Format::OmmCsv,
+        Format::OmmJson,
+    ] {
+        let text = write_elements(&current, format).unwrap_or_else(|e| panic!("{format}: {e}"));
+        current = read_ok("step", &text, format);
+        assert_same(&current, &original, format.name());
+        // f64 equality treats -0.0 == 0.0; check the bits.
+        assert!(
+            current[1].mean_motion_dot_rev_per_day2.is_sign_negative(),
+            "{format}"
+        );
+    }
+    let final_json = write_elements(&current, Format::OmmJson).unwrap_or_else(|e| panic!("{e}"));
+    let a: Value = serde_json::from_str(RICH_JSON).unwrap_or(Value::Null);
+    let b: Value = serde_json::from_str(&final_json).unwrap_or(Value::Null);
+    // Defaults (CCSDS_OMM_VERS 3.0, CENTER_NAME EARTH, REF_FRAME TEME, TIME_SYSTEM UTC,
+    // MEAN_ELEMENT_THEORY SGP4) are read as "absent" and not written back to JSON.
+    let mut a = a;
+    if let Some(objects) = a.as_array_mut() {
+        for o in objects.iter_mut().filter_map(Value::as_object_mut) {
+            for (k, default) in [
+                ("CCSDS_OMM_VERS", "3.0"),
+                ("CENTER_NAME", "EARTH"),
+                ("REF_FRAME", "TEME"),
+                ("TIME_SYSTEM", "UTC"),
+                ("MEAN_ELEMENT_THEORY", "SGP4"),
+            ] {
+                if o.get(k).and_then(Value::as_str) == Some(default) {
+                    o.remove(k);
+                }
+            }
+        }
+    }
+    assert_eq!(a, b);
+}
+
+/// A CelesTrak-style JSON (no header or metadata) comes back as the same JSON value.
+#[test]
+fn celestrak_json_value_equal_after_kvn_and_xml() {
+    let text = RICH_JSON.lines().nth(3).unwrap_or("").to_string();
+    let text = format!("[{text}]");
+    let elements = read_ok("gp.json", &text, Format::OmmJson);
+    let kvn = write_elements(&elements, Format::OmmKvn).unwrap_or_default();
+    let via_kvn = read_ok("gp.kvn", &kvn, Format::OmmKvn);
+    let xml = write_elements(&via_kvn, Format::OmmXml).unwrap_or_default();
+    let via_xml = read_ok("gp.xml", &xml, Format::OmmXml);
+    assert_same(&via_xml, &elements, "kvn then xml");
+    let json = write_elements(&via_xml, Format::OmmJson).unwrap_or_default();
+    let a: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let b: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn catalog_numbers_beyond_alpha5_only_in_omm() {
+    let elements = read_ok("rich.json", RICH_JSON, Format::OmmJson);
+    assert_eq!(elements[1].norad_cat_id, 999_999_999);
+    assert!(write_elements(&elements, Format::Tle).is_err());
+    for f in OMM_FORMATS {
+        assert!(write_elements(&elements, f).is_ok(), "{f}");
+    }
+}
+
+#[test]
+fn read_elements_detects_every_written_format() {
+    let elements = read_ok("in", HANDWRITTEN, Format::ThreeLe);
+    for f in Format::ALL {
+        let text = write_elements(&elements, f).unwrap_or_else(|e| panic!("{e}"));
+        let r = read_elements("x", &text, &ReadOptions::default());
+        assert_eq!(r.format, Some(f));
+        assert!(r.errors.is_empty(), "{f}: {:?}", r.errors);
+        assert_eq!(r.elements.len(), elements.len());
+        if f != Format::Tle {
+            assert_same(&r.elements, &elements, f.name());
+        }
+    }
+}
