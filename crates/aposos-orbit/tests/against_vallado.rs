@@ -106,7 +106,7 @@ struct Run {
 
 fn run_case(sat: &Sgp4, c: &Case) -> Run {
     let mut rows = Vec::new();
-    let mut eval = |t: f64, rows: &mut Vec<[f64; 7]>| -> Result<(), (u8, f64)> {
+    let eval = |t: f64, rows: &mut Vec<[f64; 7]>| -> Result<(), (u8, f64)> {
         match sat.propagate(t) {
             Ok(s) => {
                 let (r, v) = (s.position_km, s.velocity_km_s);
@@ -276,6 +276,9 @@ fn other_modes_and_gravity_models_run() {
     }
 }
 
+/// One object of the full-precision C++ output: catalog number, rows, and the (code, time) that ended it.
+type CppBlock = (u32, Vec<[f64; 7]>, Option<(u8, f64)>);
+
 const CPP_FULL: &str = include_str!("data/vallado_cpp_full_precision.out");
 
 /// Against Vallado's C++ itself at full precision (`data/vallado_cpp_full_precision.out`,
@@ -285,7 +288,7 @@ const CPP_FULL: &str = include_str!("data/vallado_cpp_full_precision.out");
 fn every_double_of_vallado_cpp() {
     let cases = cases();
     // Blocks: catalog number, rows, and the (code, time) that ended the object.
-    let mut blocks: Vec<(u32, Vec<[f64; 7]>, Option<(u8, f64)>)> = Vec::new();
+    let mut blocks: Vec<CppBlock> = Vec::new();
     for line in CPP_FULL.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         match f.as_slice() {
