@@ -736,6 +736,15 @@ pub fn write_tle(es: &ElementSet) -> Result<[String; 2], WriteError> {
 pub fn write_3le(es: &ElementSet) -> Result<[String; 3], WriteError> {
     let [l1, l2] = write_tle(es)?;
     let name = es.object_name.as_deref().unwrap_or("");
+    if name.contains(['\n', '\r']) || looks_like_tle_line(name, 1) || looks_like_tle_line(name, 2) {
+        return Err(WriteError::OutOfRange {
+            norad_cat_id: es.norad_cat_id,
+            field: "OBJECT_NAME",
+            value: name.to_string(),
+            reason: "a 3LE name line must be one line that does not look like a TLE line"
+                .to_string(),
+        });
+    }
     Ok([format!("{name:<24}"), l1, l2])
 }
 
@@ -770,7 +779,7 @@ fn tle_epoch(epoch: Epoch) -> Option<String> {
     let ns = epoch.ns_since_1950();
     let rem = ns.rem_euclid(NS_PER_TLE_STEP);
     let rounded = if rem * 2 >= NS_PER_TLE_STEP {
-        ns - rem + NS_PER_TLE_STEP
+        (ns - rem).checked_add(NS_PER_TLE_STEP)?
     } else {
         ns - rem
     };

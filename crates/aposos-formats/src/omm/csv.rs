@@ -181,8 +181,9 @@ pub fn read_omm_csv(source_name: &str, text: &str, opts: &ReadOptions) -> Elemen
             return ctx.out;
         }
     };
-    for (i, key) in header.iter().enumerate() {
-        if header.iter().take(i).any(|k| k == key) {
+    let mut seen = std::collections::HashSet::new();
+    for key in &header {
+        if !seen.insert(key.as_str()) {
             ctx.error(ParseError::new("header", "each column once", key).with_line(Some(hline)));
             return ctx.out;
         }
