@@ -221,16 +221,23 @@ fn read_previsat_row(line: &str) -> Result<SatcatRecord, RowError> {
     })
 }
 
+/// `YYYY/MM/DD`; a partial date (`YYYY/MM/00`, `YYYY/00/00`, as the table has for
+/// poorly known decays) is taken as the first day of the month or year.
 fn parse_slash_date(t: &str) -> Option<Epoch> {
     let mut it = t.split('/');
     let (y, m, d) = (it.next()?, it.next()?, it.next()?);
     if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return None;
     }
+    let month: u32 = m.parse().ok()?;
+    let day: u32 = d.parse().ok()?;
+    if month == 0 && day != 0 {
+        return None;
+    }
     Epoch::from_calendar(Calendar {
         year: y.parse().ok()?,
-        month: m.parse().ok()?,
-        day: d.parse().ok()?,
+        month: month.max(1),
+        day: day.max(1),
         hour: 0,
         minute: 0,
         second: 0,
@@ -281,6 +288,25 @@ mod tests {
         assert_eq!(rb.object_type, ObjectType::RocketBody);
         assert!(rb.decay_date.is_some());
         assert_eq!(read.records[3].period_min, None);
+    }
+
+    #[test]
+    fn partial_dates_are_first_of_month_or_year() {
+        let iso = |t| parse_slash_date(t).map(|e| e.to_iso());
+        assert_eq!(
+            iso("1962/00/00").as_deref(),
+            Some("1962-01-01T00:00:00.000000")
+        );
+        assert_eq!(
+            iso("1966/01/00").as_deref(),
+            Some("1966-01-01T00:00:00.000000")
+        );
+        assert_eq!(
+            iso("1966/03/31").as_deref(),
+            Some("1966-03-31T00:00:00.000000")
+        );
+        assert_eq!(iso("1966/00/05"), None);
+        assert_eq!(iso("1966/02/30"), None);
     }
 
     #[test]

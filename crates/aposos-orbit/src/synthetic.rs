@@ -176,7 +176,11 @@ fn draw_shape(regime: Regime, rng: &mut SplitMix64) -> Shape {
                 (560.0, 97.6),
                 (530.0, 43.0),
             ]);
-            circular(alt + rng.normal() * 3.0, rng.range(0.0001, 0.002), inc + rng.normal() * 0.02)
+            circular(
+                alt + rng.normal() * 3.0,
+                rng.range(0.0001, 0.002),
+                inc + rng.normal() * 0.02,
+            )
         }
         Regime::LeoPolarShell => circular(
             1200.0 + rng.normal() * 5.0,
@@ -185,7 +189,11 @@ fn draw_shape(regime: Regime, rng: &mut SplitMix64) -> Shape {
         ),
         Regime::SunSynchronous => {
             let alt = rng.range(450.0, 900.0);
-            circular(alt, rng.range(0.0001, 0.003), sun_synchronous_inclination_deg(alt))
+            circular(
+                alt,
+                rng.range(0.0001, 0.003),
+                sun_synchronous_inclination_deg(alt),
+            )
         }
         Regime::LeoOther => {
             let inc = rng.pick(&[28.5, 51.6, 65.0, 74.0, 82.0, 86.4, 98.0]) + rng.normal() * 0.5;
@@ -207,7 +215,11 @@ fn draw_shape(regime: Regime, rng: &mut SplitMix64) -> Shape {
                 (23_222.0, 56.0),
                 (21_528.0, 55.0),
             ]);
-            circular(alt + rng.normal() * 10.0, rng.range(0.0001, 0.01), inc + rng.normal() * 0.5)
+            circular(
+                alt + rng.normal() * 10.0,
+                rng.range(0.0001, 0.01),
+                inc + rng.normal() * 0.5,
+            )
         }
         Regime::Gto => Shape {
             perigee_km: rng.range(200.0, 600.0),
@@ -267,8 +279,14 @@ pub fn generate_catalog(count: usize, seed: u64, reference_epoch: Epoch) -> Vec<
             let a_km = EARTH_RADIUS_KM + 0.5 * (shape.perigee_km + shape.apogee_km);
             let ecc = (shape.apogee_km - shape.perigee_km) / (2.0 * a_km);
             let mean_alt_km = a_km - EARTH_RADIUS_KM;
-            let median_bstar = (2e-4 * (-(mean_alt_km.min(shape.perigee_km + 200.0) - 500.0) / 250.0).exp()).max(1e-6);
-            let debris_factor = if regime == Regime::LeoDebris { 3.0 } else { 1.0 };
+            let median_bstar = (2e-4
+                * (-(mean_alt_km.min(shape.perigee_km + 200.0) - 500.0) / 250.0).exp())
+            .max(1e-6);
+            let debris_factor = if regime == Regime::LeoDebris {
+                3.0
+            } else {
+                1.0
+            };
             let bstar = median_bstar * debris_factor * (0.8 * rng.normal()).exp();
             let age_ns = (rng.range(0.0, 3.0) * 86_400e9) as i64;
             let epoch = reference_epoch.add_ns(-age_ns);
@@ -276,7 +294,10 @@ pub fn generate_catalog(count: usize, seed: u64, reference_epoch: Epoch) -> Vec<
             let piece = (b'A' + (i % 24) as u8) as char;
             let elements = ElementSet {
                 object_name: Some(format!("SYN {} {:06}", regime.label(), norad)),
-                object_id: Some(format!("{launch_year:04}-{:03}{piece}", 1 + rng.next_u64() % 299)),
+                object_id: Some(format!(
+                    "{launch_year:04}-{:03}{piece}",
+                    1 + rng.next_u64() % 299
+                )),
                 norad_cat_id: norad,
                 classification: 'U',
                 epoch,
@@ -387,7 +408,10 @@ mod tests {
         for (regime, share) in REGIME_SHARES_PERCENT {
             let got = *counts.get(&regime).unwrap_or(&0) as f64 / n as f64 * 100.0;
             // Binomial standard deviation at n = 20,000 is below 0.35 percentage points.
-            assert!((got - share).abs() < 1.5, "{regime:?}: {got:.2} % vs {share} %");
+            assert!(
+                (got - share).abs() < 1.5,
+                "{regime:?}: {got:.2} % vs {share} %"
+            );
         }
     }
 

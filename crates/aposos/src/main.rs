@@ -1,1 +1,63 @@
-fn main() {}
+//! The `aposos` command: element-set conversion, SGP4 propagation, benchmarks and the demo.
+
+mod cli;
+mod cmd_bench;
+mod cmd_catalog;
+mod cmd_convert;
+mod cmd_demo;
+mod cmd_propagate;
+mod demo_data;
+mod elements_io;
+mod progress;
+mod times;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// A mistake in the command line found after parsing; exits with code 2 like clap's own.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Usage errors exit with 2; --help and --version print to stdout and exit with 0.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("error: {err:#}\n\nFor more information, try '--help'.");
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    match cli.command {
+        cli::Command::Convert(args) => cmd_convert::run(&args),
+        cli::Command::Propagate(args) => cmd_propagate::run(&args),
+        cli::Command::Bench(cli::BenchCommand::Sgp4(args)) => cmd_bench::run_sgp4(&args),
+        cli::Command::Demo(args) => cmd_demo::run(&args),
+        cli::Command::Catalog(cli::CatalogCommand::Generate(args)) => cmd_catalog::generate(&args),
+    }
+}

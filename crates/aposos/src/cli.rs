@@ -1,0 +1,192 @@
+//! Command-line syntax of `aposos` (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// APOSOS: catalog, prediction and orbit determination for an optical space-surveillance network.
+#[derive(Debug, Parser)]
+#[command(name = "aposos", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert element sets between TLE, 3LE and CCSDS OMM (KVN, XML, JSON, CSV).
+    Convert(ConvertArgs),
+    /// Propagate element sets with SGP4/SDP4 and print TEME states.
+    Propagate(PropagateArgs),
+    /// Measure performance.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Propagate the demo catalog for a day and print a summary.
+    Demo(DemoArgs),
+    /// Catalog tools.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// Catalog tools.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Write a generated, statistically realistic catalog (see aposos_orbit::synthetic).
+    Generate(GenerateArgs),
+}
+
+/// Arguments of `aposos catalog generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of objects.
+    #[arg(long, default_value_t = 20_000)]
+    pub count: usize,
+    /// Random seed (same seed, same catalog).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Reference epoch (UTC, ISO 8601); element-set epochs fall in the 3 days before it.
+    #[arg(long, default_value = "2026-05-20T00:00:00")]
+    pub epoch: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "3le")]
+    pub to: ElementsFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats for element sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ElementsFormat {
+    /// Two-line element sets.
+    Tle,
+    /// Three-line element sets (name line + TLE).
+    #[value(name = "3le")]
+    ThreeLe,
+    /// CCSDS OMM, keyword = value notation.
+    OmmKvn,
+    /// CCSDS OMM, XML.
+    OmmXml,
+    /// CelesTrak GP JSON (OMM keywords).
+    OmmJson,
+    /// CelesTrak GP CSV (OMM keywords).
+    OmmCsv,
+}
+
+impl ElementsFormat {
+    /// The library's format value.
+    pub fn to_format(self) -> aposos_formats::Format {
+        use aposos_formats::Format;
+        match self {
+            Self::Tle => Format::Tle,
+            Self::ThreeLe => Format::ThreeLe,
+            Self::OmmKvn => Format::OmmKvn,
+            Self::OmmXml => Format::OmmXml,
+            Self::OmmJson => Format::OmmJson,
+            Self::OmmCsv => Format::OmmCsv,
+        }
+    }
+}
+
+/// Arguments of `aposos convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Element-set file in any supported format (detected from its content).
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub to: ElementsFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+/// Table output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// A JSON array of objects keyed like the CSV header.
+    Json,
+}
+
+/// Arguments of `aposos propagate`.
+#[derive(Debug, Args)]
+pub struct PropagateArgs {
+    /// Element-set file in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Minutes since each object's epoch: `0,360,720.5` or `START:STOP:STEP` (STOP always included, as in Vallado's driver).
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true, conflicts_with_all = ["from", "to", "step"], required_unless_present = "from")]
+    pub tsince: Option<String>,
+    /// First UTC time (ISO 8601), with --to and --step.
+    #[arg(long, value_name = "ISO8601", requires_all = ["to", "step"])]
+    pub from: Option<String>,
+    /// Last UTC time (ISO 8601, included when on the grid).
+    #[arg(long, value_name = "ISO8601", requires = "from")]
+    pub to: Option<String>,
+    /// Step in seconds between UTC times.
+    #[arg(long, value_name = "SECONDS", requires = "from")]
+    pub step: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Propagate every object over a time span on all cores into memory; print one JSON line.
+    Sgp4(BenchSgp4Args),
+}
+
+/// Arguments of `aposos bench sgp4`.
+#[derive(Debug, Args)]
+pub struct BenchSgp4Args {
+    /// Element-set file in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Span in minutes from each object's epoch.
+    #[arg(long, default_value_t = 1440.0)]
+    pub minutes: f64,
+    /// Step in minutes.
+    #[arg(long, default_value_t = 1.0)]
+    pub step_min: f64,
+    /// Use the scalar propagator only (no SIMD kernel), for comparison.
+    #[arg(long)]
+    pub scalar: bool,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+/// Arguments of `aposos demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Data directory holding `catalog/active.txt` and `catalog/donnees.sat` (see scripts/fetch-demo-data).
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Use the generated catalog even when the real snapshot is present.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Number of objects of the generated catalog.
+    #[arg(long, default_value_t = 20_000)]
+    pub synthetic_count: usize,
+    /// Hours to propagate.
+    #[arg(long, default_value_t = 24.0)]
+    pub hours: f64,
+    /// Write the demo catalog (joined names) to this file, in the format of its extension (.tle, .json, .xml, .kvn, .csv).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+}
