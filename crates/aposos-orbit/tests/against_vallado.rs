@@ -234,7 +234,7 @@ fn every_line_of_tcppver_out() {
     assert!(max_dv <= 1e-9, "max |dv| {max_dv} km/s");
 }
 
-/// AFSPC mode and the other gravity models run over the whole file (no reference: sanity only).
+/// AFSPC mode and the other gravity models run over the whole file, close to WGS72/improved (sanity).
 #[test]
 fn other_modes_and_gravity_models_run() {
     for (gravity, mode) in [
@@ -279,17 +279,10 @@ fn other_modes_and_gravity_models_run() {
 /// One object of the full-precision C++ output: catalog number, rows, and the (code, time) that ended it.
 type CppBlock = (u32, Vec<[f64; 7]>, Option<(u8, f64)>);
 
-const CPP_FULL: &str = include_str!("data/vallado_cpp_full_precision.out");
-
-/// Against Vallado's C++ itself at full precision (`data/vallado_cpp_full_precision.out`,
-/// made with `data/vallado_cpp_driver.cpp`; see `data/README.md`): same times, same
-/// error codes, and the same doubles up to the last bits of the platform's libm.
-#[test]
-fn every_double_of_vallado_cpp() {
-    let cases = cases();
-    // Blocks: catalog number, rows, and the (code, time) that ended the object.
+/// Reads a `data/vallado_cpp_*.out` file.
+fn cpp_blocks(text: &str) -> Vec<CppBlock> {
     let mut blocks: Vec<CppBlock> = Vec::new();
-    for line in CPP_FULL.lines() {
+    for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         match f.as_slice() {
             [num, "xx"] => blocks.push((num.parse().unwrap(), Vec::new(), None)),
@@ -304,6 +297,14 @@ fn every_double_of_vallado_cpp() {
             }
         }
     }
+    blocks
+}
+
+/// Compares our port, run with `gravity` and `mode`, with one full-precision C++ file:
+/// same times, same error codes at the same times, and the doubles themselves.
+fn compare_with_cpp(text: &str, gravity: GravityModel, mode: OpsMode) {
+    let cases = cases();
+    let blocks = cpp_blocks(text);
     assert_eq!(blocks.len(), cases.len());
     let (mut identical, mut total) = (0_usize, 0_usize);
     let (mut max_dr, mut max_dv) = (0.0_f64, 0.0_f64);
@@ -311,7 +312,7 @@ fn every_double_of_vallado_cpp() {
         let lenient = c.line1.starts_with("1 3333");
         let (es, _) = parse_tle(None, &c.line1, &c.line2, &TleOptions { lenient }).unwrap();
         assert_eq!(es.norad_cat_id, *satnum);
-        let run = run_case(&Sgp4::new(&es).unwrap(), c);
+        let run = run_case(&Sgp4::with_options(&es, gravity, mode).unwrap(), c);
         assert_eq!(run.rows.len(), rows.len(), "{satnum}");
         assert_eq!(run.error, *error, "{satnum}");
         for (ours, theirs) in run.rows.iter().zip(rows) {
@@ -329,8 +330,46 @@ fn every_double_of_vallado_cpp() {
         }
     }
     eprintln!(
-        "{identical} of {total} doubles bit-identical to Vallado's C++; largest other difference {max_dr:.3e} km, {max_dv:.3e} km/s"
+        "{gravity:?} {mode:?}: {identical} of {total} doubles bit-identical to Vallado's C++; \
+         largest other difference {max_dr:.3e} km, {max_dv:.3e} km/s"
     );
     assert!(max_dr <= 1e-9, "{max_dr} km");
     assert!(max_dv <= 1e-12, "{max_dv} km/s");
+}
+
+/// Against Vallado's C++ itself at full precision (`data/vallado_cpp_improved_wgs72.out`,
+/// made with `data/vallado_cpp_driver.cpp`; see `data/README.md`): same times, same
+/// error codes, and the same doubles up to the last bits of the platform's libm.
+#[test]
+fn every_double_of_vallado_cpp() {
+    compare_with_cpp(
+        include_str!("data/vallado_cpp_improved_wgs72.out"),
+        GravityModel::Wgs72,
+        OpsMode::Improved,
+    );
+}
+
+/// AFSPC mode and the other gravity models against the same C++ run with those options.
+#[test]
+fn every_double_of_vallado_cpp_other_options() {
+    compare_with_cpp(
+        include_str!("data/vallado_cpp_afspc_wgs72.out"),
+        GravityModel::Wgs72,
+        OpsMode::Afspc,
+    );
+    compare_with_cpp(
+        include_str!("data/vallado_cpp_afspc_wgs84.out"),
+        GravityModel::Wgs84,
+        OpsMode::Afspc,
+    );
+    compare_with_cpp(
+        include_str!("data/vallado_cpp_improved_wgs84.out"),
+        GravityModel::Wgs84,
+        OpsMode::Improved,
+    );
+    compare_with_cpp(
+        include_str!("data/vallado_cpp_improved_wgs72old.out"),
+        GravityModel::Wgs72Old,
+        OpsMode::Improved,
+    );
 }

@@ -1,5 +1,6 @@
 // Runs Vallado's SGP4 (sgp4 2.27 sdist, extension/SGP4.cpp) over SGP4-VER.TLE the way
 // python-sgp4's generate_test_output does, printing full precision (%.17g).
+// Usage: driver SGP4-VER.TLE OPSMODE(a or i) GRAVITY(7 = wgs72, o = wgs72old, 4 = wgs84)
 #include "SGP4.h"
 #include <cstdio>
 #include <cstring>
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
         l2[68] = '\0';
         elsetrec satrec;
         double a, b, c;
-        SGP4Funcs::twoline2rv(l1, l2, ' ', ' ', 'i', wgs72, a, b, c, satrec);
+        SGP4Funcs::twoline2rv(l1, l2, ' ', ' ', argv[2][0], argv[3][0]=='4' ? wgs84 : (argv[3][0]=='o' ? wgs72old : wgs72), a, b, c, satrec);
         printf("%s xx\n", satrec.satnum);
         double r[3], v[3];
         SGP4Funcs::sgp4(satrec, 0.0, r, v);
