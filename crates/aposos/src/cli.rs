@@ -157,7 +157,7 @@ pub struct BenchSgp4Args {
     /// Element-set file in any supported format.
     #[arg(long, value_name = "FILE")]
     pub elements: PathBuf,
-    /// Span in minutes from each object's epoch.
+    /// Span in minutes, from the newest epoch in the file (a common UTC grid for all objects).
     #[arg(long, default_value_t = 1440.0)]
     pub minutes: f64,
     /// Step in minutes.

@@ -4,7 +4,9 @@ use crate::cli::BenchSgp4Args;
 use crate::elements_io;
 use crate::times;
 use crate::UsageError;
-use aposos_orbit::Sgp4;
+use aposos_formats::Epoch;
+use aposos_orbit::simd::propagate_grid_fast;
+use aposos_orbit::{propagate_grid_utc, Sgp4};
 use std::time::Instant;
 
 /// Propagates every object over the span into preallocated memory and prints
@@ -22,7 +24,6 @@ pub fn run_sgp4(args: &BenchSgp4Args) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let grid = times::range(0.0, args.minutes, args.step_min).map_err(UsageError)?;
     let loaded = elements_io::load(&args.elements, args.lenient)?;
     let mut init_errors = 0usize;
     let sats: Vec<Sgp4> = loaded
@@ -36,29 +37,38 @@ pub fn run_sgp4(args: &BenchSgp4Args) -> anyhow::Result<()> {
             }
         })
         .collect();
+    // A common UTC grid from the newest epoch, as a prediction for the next day would use
+    // (and as python-sgp4's and astroz's SatrecArray are driven in bench/compare-sgp4).
+    let start = loaded
+        .elements
+        .iter()
+        .map(|e| e.epoch)
+        .max()
+        .unwrap_or(Epoch::from_ns_since_1950(0));
+    let offsets = times::range(0.0, args.minutes, args.step_min).map_err(UsageError)?;
+    let grid: Vec<Epoch> = offsets
+        .iter()
+        .map(|m| start.add_ns((m * 60e9).round() as i64))
+        .collect();
     let cells = sats.len() * grid.len();
-    // Allocate and touch the output before timing, as a caller reusing buffers would.
+    // Allocate and touch the outputs before timing, as a caller reusing buffers would.
     let mut pos_km = vec![[0.0f64; 3]; cells];
     let mut vel_km_s = vec![[0.0f64; 3]; cells];
     let mut err = vec![0u8; cells];
     let t0 = Instant::now();
-    propagate(
-        &sats,
-        &grid,
-        &mut pos_km,
-        &mut vel_km_s,
-        &mut err,
-        args.scalar,
-    );
-    let seconds = t0.elapsed().as_secs_f64();
-    let mut failed_objects = 0usize;
-    if !grid.is_empty() {
-        for row in err.chunks(grid.len()) {
-            if row.iter().any(|&e| e != 0) {
-                failed_objects += 1;
-            }
-        }
+    if args.scalar {
+        propagate_grid_utc(&sats, &grid, &mut pos_km, &mut vel_km_s, &mut err)?;
+    } else {
+        propagate_grid_fast(&sats, &grid, &mut pos_km, &mut vel_km_s, &mut err)?;
     }
+    let seconds = t0.elapsed().as_secs_f64();
+    let failed_objects = if grid.is_empty() {
+        0
+    } else {
+        err.chunks(grid.len())
+            .filter(|row| row.iter().any(|&e| e != 0))
+            .count()
+    };
     // Keep the results alive so the work cannot be optimised away.
     std::hint::black_box((&pos_km, &vel_km_s));
     println!(
@@ -70,37 +80,4 @@ pub fn run_sgp4(args: &BenchSgp4Args) -> anyhow::Result<()> {
         failed_objects + init_errors
     );
     Ok(())
-}
-
-fn propagate(
-    sats: &[Sgp4],
-    grid: &[f64],
-    pos_km: &mut [[f64; 3]],
-    vel_km_s: &mut [[f64; 3]],
-    err: &mut [u8],
-    _scalar: bool,
-) {
-    use rayon::prelude::*;
-    if grid.is_empty() {
-        return;
-    }
-    pos_km
-        .par_chunks_mut(grid.len())
-        .zip(vel_km_s.par_chunks_mut(grid.len()))
-        .zip(err.par_chunks_mut(grid.len()))
-        .zip(sats.par_iter())
-        .for_each(|(((p, v), e), sat)| {
-            for (k, &t) in grid.iter().enumerate() {
-                match sat.propagate(t) {
-                    Ok(s) => {
-                        p[k] = s.position_km;
-                        v[k] = s.velocity_km_s;
-                    }
-                    Err(x) => {
-                        e[k..].fill(x.code());
-                        break;
-                    }
-                }
-            }
-        });
 }
