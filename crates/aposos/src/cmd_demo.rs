@@ -2,10 +2,11 @@
 
 use crate::cli::DemoArgs;
 use crate::demo_data;
+use crate::progress::Progress;
 use anyhow::{bail, Context};
 use aposos_formats::{write_elements, ElementSet, Epoch, Format};
+use aposos_orbit::simd::propagate_grid_fast;
 use aposos_orbit::Sgp4;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -121,11 +122,17 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     }
 
     let t0 = Instant::now();
-    let summaries: Vec<ObjectSummary> = cat
-        .elements
-        .par_iter()
-        .map(|el| summarise(el, start, steps))
+    let grid: Vec<Epoch> = (0..steps as i64)
+        .map(|k| start.add_ns(k * minute_ns))
         .collect();
+    let mut progress = Progress::new(cat.elements.len() as u64, "propagating");
+    let mut summaries: Vec<ObjectSummary> = Vec::with_capacity(cat.elements.len());
+    let mut buffers = GridBuffers::default();
+    for chunk in cat.elements.chunks(CHUNK_OBJECTS) {
+        summaries.extend(summarise_chunk(chunk, &grid, &mut buffers)?);
+        progress.inc(chunk.len() as u64);
+    }
+    progress.finish();
     let seconds = t0.elapsed().as_secs_f64();
     let states: usize = summaries.iter().map(|s| s.states).sum();
     let failed: Vec<(&ElementSet, &ObjectSummary)> = cat
@@ -167,37 +174,85 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn summarise(el: &ElementSet, start: Epoch, steps: usize) -> ObjectSummary {
-    let mut s = ObjectSummary {
-        states: 0,
-        error: None,
-        min_radius_km: f64::INFINITY,
-        max_radius_km: 0.0,
-    };
-    let sat = match Sgp4::new(el) {
-        Ok(sat) => sat,
-        Err(e) => {
-            s.error = Some(format!("cannot initialise: {e}"));
-            return s;
-        }
-    };
-    let t0 = start.minutes_since(el.epoch);
-    for k in 0..steps {
-        match sat.propagate(t0 + k as f64) {
-            Ok(st) => {
-                let [x, y, z] = st.position_km;
-                let r = (x * x + y * y + z * z).sqrt();
-                s.min_radius_km = s.min_radius_km.min(r);
-                s.max_radius_km = s.max_radius_km.max(r);
-                s.states += 1;
+/// Objects propagated per SIMD batch (bounds the memory of the state grid).
+const CHUNK_OBJECTS: usize = 2048;
+
+/// Reused output grids of the batch propagator.
+#[derive(Default)]
+struct GridBuffers {
+    pos_km: Vec<[f64; 3]>,
+    vel_km_s: Vec<[f64; 3]>,
+    err: Vec<u8>,
+}
+
+/// Propagates a chunk of objects over the grid with the SIMD batch and summarises each.
+fn summarise_chunk(
+    chunk: &[ElementSet],
+    grid: &[Epoch],
+    buf: &mut GridBuffers,
+) -> anyhow::Result<Vec<ObjectSummary>> {
+    let mut out: Vec<ObjectSummary> = Vec::with_capacity(chunk.len());
+    let mut sats = Vec::with_capacity(chunk.len());
+    let mut slot = Vec::with_capacity(chunk.len());
+    for el in chunk {
+        match Sgp4::new(el) {
+            Ok(sat) => {
+                slot.push(Some(sats.len()));
+                sats.push(sat);
             }
-            Err(e) => {
-                s.error = Some(format!("at +{k} min: {e}"));
-                break;
-            }
+            Err(_) => slot.push(None),
         }
     }
-    s
+    let cells = sats.len() * grid.len();
+    buf.pos_km.resize(cells, [0.0; 3]);
+    buf.vel_km_s.resize(cells, [0.0; 3]);
+    buf.err.resize(cells, 0);
+    propagate_grid_fast(
+        &sats,
+        grid,
+        &mut buf.pos_km[..cells],
+        &mut buf.vel_km_s[..cells],
+        &mut buf.err[..cells],
+    )?;
+    let nt = grid.len();
+    for (el, slot) in chunk.iter().zip(slot) {
+        let mut s = ObjectSummary {
+            states: 0,
+            error: None,
+            min_radius_km: f64::INFINITY,
+            max_radius_km: 0.0,
+        };
+        let Some(i) = slot else {
+            let why = Sgp4::new(el)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            s.error = Some(format!("cannot initialise: {why}"));
+            out.push(s);
+            continue;
+        };
+        for (k, &t) in grid.iter().enumerate() {
+            let cell = i * nt + k;
+            if buf.err[cell] != 0 {
+                // Like Vallado's driver, an object stops at its first error; the scalar
+                // propagator gives the full message.
+                let why = sats[i]
+                    .propagate_to(t)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| format!("error code {}", buf.err[cell]));
+                s.error = Some(format!("at +{k} min: {why}"));
+                break;
+            }
+            let [x, y, z] = buf.pos_km[cell];
+            let r = (x * x + y * y + z * z).sqrt();
+            s.min_radius_km = s.min_radius_km.min(r);
+            s.max_radius_km = s.max_radius_km.max(r);
+            s.states += 1;
+        }
+        out.push(s);
+    }
+    Ok(out)
 }
 
 fn export(elements: &[ElementSet], path: &std::path::Path) -> anyhow::Result<()> {
