@@ -81,7 +81,22 @@ impl FromStr for Format {
 /// Guesses the format of a text from its first lines; `None` if it is none of ours.
 pub fn detect_format(text: &str) -> Option<Format> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // TLEs first: a 3LE name line may start like anything else (`<`, `[`, `CCSDS_…`).
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .collect();
+    // Exactly 69 columns here, so that a CSV row or KVN line is not taken for one.
+    let exact = |l: &str, which: u8| tle::looks_like_tle_line(l, which) && l.trim_end().len() == 69;
+    let pair_at = |i: usize| {
+        head.get(i).is_some_and(|l| exact(l, 1)) && head.get(i + 1).is_some_and(|l| exact(l, 2))
+    };
+    let tle_first = pair_at(0) || pair_at(1);
     let start = text.trim_start();
+    if tle_first {
+        return Some(tle_kind(text));
+    }
     if start.starts_with('<') {
         return Some(Format::OmmXml);
     }
@@ -103,24 +118,22 @@ pub fn detect_format(text: &str) -> Option<Format> {
     {
         return Some(Format::OmmCsv);
     }
-    let is_tle = |l: &str, w: &str| l.starts_with(w) && l.len() >= 60;
-    let mut tle_lines = 0usize;
-    let mut other = 0usize;
-    for l in text.lines().take(3000) {
-        let t = l.trim_end();
-        if t.trim().is_empty() {
-            continue;
-        }
-        if is_tle(t, "1 ") || is_tle(t, "2 ") {
-            tle_lines += 1;
-        } else {
-            other += 1;
-        }
-    }
-    match (tle_lines, other) {
-        (0, _) => None,
-        (_, 0) => Some(Format::Tle),
-        _ => Some(Format::ThreeLe),
+    let any_tle = text
+        .lines()
+        .take(3000)
+        .any(|l| tle::looks_like_tle_line(l, 1) || tle::looks_like_tle_line(l, 2));
+    any_tle.then(|| tle_kind(text))
+}
+
+/// TLE when every non-blank line (of the first 3000) is a TLE line, else 3LE.
+fn tle_kind(text: &str) -> Format {
+    let names = text.lines().take(3000).any(|l| {
+        !l.trim().is_empty() && !tle::looks_like_tle_line(l, 1) && !tle::looks_like_tle_line(l, 2)
+    });
+    if names {
+        Format::ThreeLe
+    } else {
+        Format::Tle
     }
 }
 
@@ -208,6 +221,14 @@ mod tests {
             Some(Format::OmmCsv)
         );
         assert_eq!(detect_format("hello world"), None);
+        // A 3LE whose first name looks like XML, JSON or KVN is still a 3LE.
+        for name in ["<omm id=\"C", "[1]", "CCSDS_OMM_VERS = 1", "A,EPOCH"] {
+            assert_eq!(
+                detect_format(&format!("{name}\n{l1}\n{l2}\n")),
+                Some(Format::ThreeLe),
+                "{name}"
+            );
+        }
         assert_eq!(detect_format(""), None);
     }
 

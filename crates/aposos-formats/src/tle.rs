@@ -504,7 +504,7 @@ fn parse_fixed_decimal(
 
 /// Whether a line is meant as TLE line `which` (1 or 2): it starts with `1 ` or
 /// `2 ` and is at least 60 characters long (a shorter one is a name line).
-fn looks_like_tle_line(line: &str, which: u8) -> bool {
+pub(crate) fn looks_like_tle_line(line: &str, which: u8) -> bool {
     let b = line.as_bytes();
     b.first() == Some(&(b'0' + which)) && b.get(1) == Some(&b' ') && line.trim_end().len() >= 60
 }

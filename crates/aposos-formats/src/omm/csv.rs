@@ -278,7 +278,7 @@ pub fn write_omm_csv(elements: &[ElementSet]) -> Result<String, WriteError> {
     let mut out = columns.join(",");
     out.push_str("\r\n");
     for row in &rows {
-        let cells: Vec<String> = columns
+        let mut cells: Vec<String> = columns
             .iter()
             .map(|c| {
                 row.iter()
@@ -287,6 +287,12 @@ pub fn write_omm_csv(elements: &[ElementSet]) -> Result<String, WriteError> {
                     .unwrap_or_default()
             })
             .collect();
+        // A row must not start like a TLE line (format detection looks for those).
+        if let Some(first) = cells.first_mut() {
+            if first.starts_with("1 ") || first.starts_with("2 ") {
+                *first = format!("\"{first}\"");
+            }
+        }
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
