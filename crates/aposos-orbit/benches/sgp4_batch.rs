@@ -5,11 +5,13 @@
 //! generated catalog (`crate::synthetic`, with its deep-space share), in total
 //! `APOSOS_BENCH_OBJECTS` objects (default 2,000 to keep `cargo bench` short;
 //! 20,000 is the size). Throughput is in propagations per second.
+//! `batch_scalar` is [`aposos_orbit::batch::propagate_grid_utc`]; `Scalar` is the
+//! SIMD entry point forced onto the scalar code; `Avx2Fma`/`Avx512` the kernels.
 
 use std::time::Duration;
 
 use aposos_formats::{parse_tle, Epoch, TleOptions};
-use aposos_orbit::simd::{detect_simd_level, propagate_grid_fast_with, SimdLevel};
+use aposos_orbit::simd::{detect_simd_level, propagate_grid_utc_fast_with, SimdLevel};
 use aposos_orbit::synthetic::generate_catalog;
 use aposos_orbit::Sgp4;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -109,13 +111,19 @@ fn bench(c: &mut Criterion) {
     if !levels.contains(&detect_simd_level()) {
         levels.push(detect_simd_level());
     }
+    group.bench_function(BenchmarkId::new("batch_scalar", recs.len()), |b| {
+        b.iter(|| {
+            aposos_orbit::batch::propagate_grid_utc(&recs, &times, &mut pos, &mut vel, &mut err)
+                .unwrap_or_default()
+        })
+    });
     for &level in &levels {
         group.bench_with_input(
             BenchmarkId::new(format!("{level:?}"), recs.len()),
             &level,
             |b, &level| {
                 b.iter(|| {
-                    propagate_grid_fast_with(level, &recs, &times, &mut pos, &mut vel, &mut err)
+                    propagate_grid_utc_fast_with(level, &recs, &times, &mut pos, &mut vel, &mut err)
                         .unwrap_or_default()
                 })
             },
@@ -145,7 +153,7 @@ fn bench(c: &mut Criterion) {
                 &level,
                 |b, &level| {
                     b.iter(|| {
-                        propagate_grid_fast_with(
+                        propagate_grid_utc_fast_with(
                             level,
                             &part,
                             &times,

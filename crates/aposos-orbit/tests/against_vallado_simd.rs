@@ -6,7 +6,7 @@
 //! path inside the same call, so the whole file is checked through one API.
 
 use aposos_formats::{parse_tle, Epoch, TleOptions};
-use aposos_orbit::simd::{detect_simd_level, propagate_grid_fast_with, SimdLevel};
+use aposos_orbit::simd::{detect_simd_level, propagate_grid_utc_fast_with, SimdLevel};
 use aposos_orbit::Sgp4;
 
 const VER_TLE: &str = include_str!(concat!(
@@ -81,7 +81,7 @@ fn simd_grid_matches_tcppver_everywhere() {
             let mut pos = vec![[0.0; 3]; n];
             let mut vel = vec![[0.0; 3]; n];
             let mut err = vec![0u8; n];
-            propagate_grid_fast_with(
+            propagate_grid_utc_fast_with(
                 level,
                 std::slice::from_ref(rec),
                 &times,

@@ -19,26 +19,8 @@ use rayon::prelude::*;
 
 use super::lanes::{F64x, LANES};
 use super::near_earth::{propagate_lanes, CoefLanes, NearEarthSoa};
+use crate::batch::BatchError;
 use crate::sgp4::Sgp4;
-
-/// Why a grid could not be propagated: the output slices do not fit the grid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GridError {
-    /// An output slice's length is not `records × times`.
-    #[error("output `{name}` has {got} entries, the grid needs {records} × {times} = {want}")]
-    OutputLength {
-        /// Which output (`position_km`, `velocity_km_s` or `error_code`).
-        name: &'static str,
-        /// Its length.
-        got: usize,
-        /// Number of records (rows).
-        records: usize,
-        /// Number of times (columns).
-        times: usize,
-        /// Required length.
-        want: usize,
-    },
-}
 
 /// The instruction set the lane kernel runs with on this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,27 +56,11 @@ pub fn detect_simd_level() -> SimdLevel {
     }
 }
 
-/// Writes the scalar code's answer for one entry: the state, or NaNs and the error code.
-#[inline]
-fn scalar_entry(rec: &Sgp4, t: f64, pos: &mut [f64; 3], vel: &mut [f64; 3], err: &mut u8) {
-    match rec.propagate(t) {
-        Ok(s) => {
-            *pos = s.position_km;
-            *vel = s.velocity_km_s;
-            *err = 0;
-        }
-        Err(e) => {
-            *pos = [f64::NAN; 3];
-            *vel = [f64::NAN; 3];
-            *err = e.code();
-        }
-    }
-}
-
 /// One satellite's row of the grid: times and the output slices to fill.
-struct Row<'a> {
-    times_ns: &'a [i64],
-    epoch_ns: i64,
+struct Row<'a, F> {
+    sat: &'a Sgp4,
+    nt: usize,
+    tsince: &'a F,
     pos: &'a mut [[f64; 3]],
     vel: &'a mut [[f64; 3]],
     err: &'a mut [u8],
@@ -102,25 +68,25 @@ struct Row<'a> {
 
 /// One near-earth satellite's row with the lane kernel; returns whether any entry erred.
 #[inline(always)]
-fn row_lanes(soa: &NearEarthSoa, k: usize, row: Row<'_>) -> bool {
+fn row_lanes<F: Fn(&Sgp4, usize) -> f64>(soa: &NearEarthSoa, k: usize, row: Row<'_, F>) -> bool {
     let Row {
-        times_ns,
-        epoch_ns,
+        sat,
+        nt,
+        tsince,
         pos,
         vel,
         err,
     } = row;
     let c = CoefLanes::splat(soa, k);
     let mut any_err = false;
-    let n = times_ns.len();
+    let n = nt;
     let mut j = 0;
     while j < n {
         let m = (n - j).min(LANES);
         let mut t = [0.0f64; LANES];
         for l in 0..LANES {
-            // Same expression as `Epoch::minutes_since`; padding lanes repeat the last time.
-            let jj = j + l.min(m - 1);
-            t[l] = (times_ns[jj] - epoch_ns) as f64 / 60e9;
+            // Padding lanes repeat the last time.
+            t[l] = tsince(sat, j + l.min(m - 1));
         }
         let s = propagate_lanes(&c, F64x(t));
         for l in 0..m {
@@ -136,18 +102,23 @@ fn row_lanes(soa: &NearEarthSoa, k: usize, row: Row<'_>) -> bool {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
-fn row_avx512(soa: &NearEarthSoa, k: usize, row: Row<'_>) -> bool {
+fn row_avx512<F: Fn(&Sgp4, usize) -> f64>(soa: &NearEarthSoa, k: usize, row: Row<'_, F>) -> bool {
     row_lanes(soa, k, row)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn row_avx2(soa: &NearEarthSoa, k: usize, row: Row<'_>) -> bool {
+fn row_avx2<F: Fn(&Sgp4, usize) -> f64>(soa: &NearEarthSoa, k: usize, row: Row<'_, F>) -> bool {
     row_lanes(soa, k, row)
 }
 
 /// Runs one near-earth row at `level`; `None` when `level` has no lane kernel here.
-fn row_dispatch(level: SimdLevel, soa: &NearEarthSoa, k: usize, row: Row<'_>) -> Option<bool> {
+fn row_dispatch<F: Fn(&Sgp4, usize) -> f64>(
+    level: SimdLevel,
+    soa: &NearEarthSoa,
+    k: usize,
+    row: Row<'_, F>,
+) -> Option<bool> {
     match level {
         #[cfg(target_arch = "x86_64")]
         SimdLevel::Avx512 => {
@@ -171,87 +142,146 @@ fn row_dispatch(level: SimdLevel, soa: &NearEarthSoa, k: usize, row: Row<'_>) ->
     }
 }
 
-/// Checks that an output slice holds `records × times` entries.
+/// Checks that an output slice holds `satellites × times` cells (as [`crate::batch`]).
 fn check_len(
     name: &'static str,
     got: usize,
-    records: usize,
+    satellites: usize,
     times: usize,
-) -> Result<(), GridError> {
-    let want = records.saturating_mul(times);
-    if got == want {
+) -> Result<(), BatchError> {
+    if satellites.checked_mul(times) == Some(got) {
         Ok(())
     } else {
-        Err(GridError::OutputLength {
+        Err(BatchError::OutputLength {
             name,
             got,
-            records,
+            satellites,
             times,
-            want,
         })
     }
 }
 
-/// Propagates every record to every UTC time with the SIMD kernel; outputs are row-major `records × times` (TEME km, km/s, error code 0 = ok).
+/// [`crate::batch::propagate_grid`] on the SIMD kernel: every satellite at every time in minutes since its own epoch; row-major `sats × times` (TEME km, km/s, error code, 0 = ok).
 ///
-/// Entries that fail hold NaN and the scalar [`crate::Sgp4Error::code`]; every
-/// entry equals the scalar [`Sgp4::propagate_to`] to within 1e-9 km and 1e-12 km/s.
+/// Same semantics: after a satellite's first error (in `tsince_min` order) its
+/// remaining cells carry that code and NaN states. States equal the scalar
+/// code's to within 1e-9 km and 1e-12 km/s.
 pub fn propagate_grid_fast(
-    records: &[Sgp4],
-    times_utc: &[Epoch],
-    position_km: &mut [[f64; 3]],
-    velocity_km_s: &mut [[f64; 3]],
-    error_code: &mut [u8],
-) -> Result<(), GridError> {
+    sats: &[Sgp4],
+    tsince_min: &[f64],
+    out_pos_km: &mut [[f64; 3]],
+    out_vel_km_s: &mut [[f64; 3]],
+    out_err: &mut [u8],
+) -> Result<(), BatchError> {
     propagate_grid_fast_with(
         detect_simd_level(),
-        records,
-        times_utc,
-        position_km,
-        velocity_km_s,
-        error_code,
+        sats,
+        tsince_min,
+        out_pos_km,
+        out_vel_km_s,
+        out_err,
     )
 }
 
-/// As [`propagate_grid_fast`] with a chosen [`SimdLevel`] (one above what the CPU has is lowered to the detected one).
+/// [`crate::batch::propagate_grid_utc`] on the SIMD kernel: every satellite at every UTC instant (TEME km, km/s, error code), as [`propagate_grid_fast`].
+pub fn propagate_grid_utc_fast(
+    sats: &[Sgp4],
+    times_utc: &[Epoch],
+    out_pos_km: &mut [[f64; 3]],
+    out_vel_km_s: &mut [[f64; 3]],
+    out_err: &mut [u8],
+) -> Result<(), BatchError> {
+    propagate_grid_utc_fast_with(
+        detect_simd_level(),
+        sats,
+        times_utc,
+        out_pos_km,
+        out_vel_km_s,
+        out_err,
+    )
+}
+
+/// As [`propagate_grid_fast`] at a chosen [`SimdLevel`] (lowered to what the CPU has).
 pub fn propagate_grid_fast_with(
     level: SimdLevel,
-    records: &[Sgp4],
+    sats: &[Sgp4],
+    tsince_min: &[f64],
+    out_pos_km: &mut [[f64; 3]],
+    out_vel_km_s: &mut [[f64; 3]],
+    out_err: &mut [u8],
+) -> Result<(), BatchError> {
+    run_grid_fast(
+        level,
+        sats,
+        tsince_min.len(),
+        |_: &Sgp4, j: usize| tsince_min[j],
+        out_pos_km,
+        out_vel_km_s,
+        out_err,
+    )
+}
+
+/// As [`propagate_grid_utc_fast`] at a chosen [`SimdLevel`] (lowered to what the CPU has).
+pub fn propagate_grid_utc_fast_with(
+    level: SimdLevel,
+    sats: &[Sgp4],
     times_utc: &[Epoch],
-    position_km: &mut [[f64; 3]],
-    velocity_km_s: &mut [[f64; 3]],
-    error_code: &mut [u8],
-) -> Result<(), GridError> {
-    let nr = records.len();
-    let nt = times_utc.len();
-    check_len("position_km", position_km.len(), nr, nt)?;
-    check_len("velocity_km_s", velocity_km_s.len(), nr, nt)?;
-    check_len("error_code", error_code.len(), nr, nt)?;
-    if nr == 0 || nt == 0 {
+    out_pos_km: &mut [[f64; 3]],
+    out_vel_km_s: &mut [[f64; 3]],
+    out_err: &mut [u8],
+) -> Result<(), BatchError> {
+    run_grid_fast(
+        level,
+        sats,
+        times_utc.len(),
+        |sat: &Sgp4, j: usize| times_utc[j].minutes_since(sat.epoch()),
+        out_pos_km,
+        out_vel_km_s,
+        out_err,
+    )
+}
+
+/// Fills the grid; `tsince(sat, j)` gives minutes since `sat`'s epoch of column `j`.
+fn run_grid_fast<F>(
+    level: SimdLevel,
+    sats: &[Sgp4],
+    nt: usize,
+    tsince: F,
+    out_pos_km: &mut [[f64; 3]],
+    out_vel_km_s: &mut [[f64; 3]],
+    out_err: &mut [u8],
+) -> Result<(), BatchError>
+where
+    F: Fn(&Sgp4, usize) -> f64 + Sync,
+{
+    let ns = sats.len();
+    check_len("out_pos_km", out_pos_km.len(), ns, nt)?;
+    check_len("out_vel_km_s", out_vel_km_s.len(), ns, nt)?;
+    check_len("out_err", out_err.len(), ns, nt)?;
+    if ns == 0 || nt == 0 {
         return Ok(());
     }
     let level = clamp_level(level);
-    let soa = NearEarthSoa::from_records(records);
-    // Slot of each record in the SoA, if near-earth.
-    let mut slot = vec![usize::MAX; nr];
+    let soa = NearEarthSoa::from_records(sats);
+    // Slot of each satellite in the SoA, if near-earth.
+    let mut slot = vec![usize::MAX; ns];
     for (k, &i) in soa.source().iter().enumerate().take(soa.len()) {
         slot[i] = k;
     }
-    let times_ns: Vec<i64> = times_utc.iter().map(|t| t.ns_since_1950()).collect();
 
-    position_km
+    out_pos_km
         .par_chunks_mut(nt)
-        .zip(velocity_km_s.par_chunks_mut(nt))
-        .zip(error_code.par_chunks_mut(nt))
+        .zip(out_vel_km_s.par_chunks_mut(nt))
+        .zip(out_err.par_chunks_mut(nt))
         .enumerate()
         .with_min_len(4)
         .for_each(|(i, ((pos, vel), err))| {
-            let rec = &records[i];
-            let epoch_ns = rec.epoch().ns_since_1950();
+            let sat = &sats[i];
             let lanes = if slot[i] != usize::MAX {
                 let row = Row {
-                    times_ns: &times_ns,
-                    epoch_ns,
+                    sat,
+                    nt,
+                    tsince: &tsince,
                     pos: &mut *pos,
                     vel: &mut *vel,
                     err: &mut *err,
@@ -260,22 +290,32 @@ pub fn propagate_grid_fast_with(
             } else {
                 None
             };
-            match lanes {
-                Some(false) => {}
-                Some(true) => {
-                    for j in 0..nt {
-                        if err[j] != 0 {
-                            let t = (times_ns[j] - epoch_ns) as f64 / 60e9;
-                            scalar_entry(rec, t, &mut pos[j], &mut vel[j], &mut err[j]);
+            // Cells from `first` on go through the scalar code with sticky errors.
+            let first = match lanes {
+                Some(false) => nt,
+                Some(true) => err.iter().position(|&e| e != 0).unwrap_or(nt),
+                None => 0,
+            };
+            let mut failed = 0u8;
+            for j in first..nt {
+                if failed == 0 {
+                    // A lane error is confirmed (or not) by the scalar code.
+                    if j > first && lanes.is_some() && err[j] == 0 {
+                        continue;
+                    }
+                    match sat.propagate(tsince(sat, j)) {
+                        Ok(s) => {
+                            pos[j] = s.position_km;
+                            vel[j] = s.velocity_km_s;
+                            err[j] = 0;
+                            continue;
                         }
+                        Err(x) => failed = x.code(),
                     }
                 }
-                None => {
-                    for j in 0..nt {
-                        let t = (times_ns[j] - epoch_ns) as f64 / 60e9;
-                        scalar_entry(rec, t, &mut pos[j], &mut vel[j], &mut err[j]);
-                    }
-                }
+                pos[j] = [f64::NAN; 3];
+                vel[j] = [f64::NAN; 3];
+                err[j] = failed;
             }
         });
     Ok(())
@@ -337,7 +377,7 @@ mod tests {
         v
     }
 
-    /// Runs the grid at `level` and compares every entry with the scalar code.
+    /// Runs the UTC grid at `level` and compares every cell with [`crate::batch::propagate_grid_utc`].
     fn assert_grid_matches_scalar(
         level: SimdLevel,
         recs: &[Sgp4],
@@ -345,43 +385,74 @@ mod tests {
         tol_km: f64,
     ) -> usize {
         let n = recs.len() * times.len();
-        let mut pos = vec![[0.0; 3]; n];
-        let mut vel = vec![[0.0; 3]; n];
-        let mut err = vec![0u8; n];
-        propagate_grid_fast_with(level, recs, times, &mut pos, &mut vel, &mut err).unwrap();
+        let (mut pos, mut vel, mut err) = (vec![[0.0; 3]; n], vec![[0.0; 3]; n], vec![0u8; n]);
+        propagate_grid_utc_fast_with(level, recs, times, &mut pos, &mut vel, &mut err).unwrap();
+        let (mut p0, mut v0, mut e0) = (vec![[0.0; 3]; n], vec![[0.0; 3]; n], vec![0u8; n]);
+        crate::batch::propagate_grid_utc(recs, times, &mut p0, &mut v0, &mut e0).unwrap();
+        compare(level, &pos, &vel, &err, &p0, &v0, &e0, tol_km)
+    }
+
+    /// Compares two grids cell by cell; returns the number of good cells.
+    #[allow(clippy::too_many_arguments)]
+    fn compare(
+        level: SimdLevel,
+        pos: &[[f64; 3]],
+        vel: &[[f64; 3]],
+        err: &[u8],
+        p0: &[[f64; 3]],
+        v0: &[[f64; 3]],
+        e0: &[u8],
+        tol_km: f64,
+    ) -> usize {
         let mut ok = 0;
         let (mut worst_r, mut worst_v) = (0.0f64, 0.0f64);
-        for (i, rec) in recs.iter().enumerate() {
-            for (j, t) in times.iter().enumerate() {
-                let e = i * times.len() + j;
-                match rec.propagate_to(*t) {
-                    Ok(s) => {
-                        assert_eq!(err[e], 0, "record {i} time {j}");
-                        // Absolute 1e-9 km, or 1e-15 relative for the absurd states
-                        // (|r| ~ 1e9 km) that negative B* drives SGP4 to.
-                        let rmag = s.position_km.iter().map(|x| x * x).sum::<f64>().sqrt();
-                        let vmag = s.velocity_km_s.iter().map(|x| x * x).sum::<f64>().sqrt();
-                        let tol_r = tol_km.max(1e-15 * rmag);
-                        let tol_v = (tol_km * 1e-3).max(1e-15 * vmag);
-                        for k in 0..3 {
-                            let dr = (pos[e][k] - s.position_km[k]).abs();
-                            let dv = (vel[e][k] - s.velocity_km_s[k]).abs();
-                            assert!(dr <= tol_r, "record {i} time {j}: Δr {dr:e} km ({level:?})");
-                            assert!(dv <= tol_v, "record {i} time {j}: Δv {dv:e} km/s");
-                            worst_r = worst_r.max(dr);
-                            worst_v = worst_v.max(dv);
-                        }
-                        ok += 1;
-                    }
-                    Err(x) => {
-                        assert_eq!(err[e], x.code(), "record {i} time {j}");
-                        assert!(pos[e][0].is_nan() && vel[e][2].is_nan());
-                    }
-                }
+        for c in 0..err.len() {
+            assert_eq!(err[c], e0[c], "cell {c} ({level:?})");
+            if e0[c] != 0 {
+                assert!(pos[c].iter().chain(&vel[c]).all(|x| x.is_nan()), "cell {c}");
+                continue;
             }
+            // Absolute 1e-9 km, or 1e-15 relative for the absurd states
+            // (|r| ~ 1e9 km) that negative B* drives SGP4 to.
+            let rmag = p0[c].iter().map(|x| x * x).sum::<f64>().sqrt();
+            let vmag = v0[c].iter().map(|x| x * x).sum::<f64>().sqrt();
+            let tol_r = tol_km.max(1e-15 * rmag);
+            let tol_v = (tol_km * 1e-3).max(1e-15 * vmag);
+            for k in 0..3 {
+                let dr = (pos[c][k] - p0[c][k]).abs();
+                let dv = (vel[c][k] - v0[c][k]).abs();
+                assert!(dr <= tol_r, "cell {c}: Δr {dr:e} km ({level:?})");
+                assert!(dv <= tol_v, "cell {c}: Δv {dv:e} km/s ({level:?})");
+                worst_r = worst_r.max(dr);
+                worst_v = worst_v.max(dv);
+            }
+            ok += 1;
         }
         eprintln!("{level:?}: {ok} states, max |Δr| {worst_r:e} km, max |Δv| {worst_v:e} km/s");
         ok
+    }
+
+    #[test]
+    fn tsince_grid_matches_scalar_batch() {
+        let reference = Epoch::from_year_day(2026, 100, 0).unwrap();
+        let cat = generate_catalog(500, 11, reference);
+        let recs: Vec<Sgp4> = cat
+            .iter()
+            .filter_map(|o| Sgp4::new(&o.elements).ok())
+            .collect();
+        // Unsorted, negative, fractional and far times.
+        let mut ts: Vec<f64> = (0..61).map(|j| -300.0 + 37.25 * j as f64).collect();
+        ts.extend([1e5, -2e5, 0.0, 1e-9, 1.5e8, f64::NAN, 720.0]);
+        let n = recs.len() * ts.len();
+        for level in levels() {
+            let (mut p, mut v, mut e) = (vec![[0.0; 3]; n], vec![[0.0; 3]; n], vec![0u8; n]);
+            propagate_grid_fast_with(level, &recs, &ts, &mut p, &mut v, &mut e).unwrap();
+            let (mut p0, mut v0, mut e0) = (vec![[0.0; 3]; n], vec![[0.0; 3]; n], vec![0u8; n]);
+            crate::batch::propagate_grid(&recs, &ts, &mut p0, &mut v0, &mut e0).unwrap();
+            let ok = compare(level, &p, &v, &e, &p0, &v0, &e0, 1e-9);
+            assert!(ok > n / 2);
+            assert!(e.contains(&8));
+        }
     }
 
     #[test]
@@ -494,11 +565,11 @@ mod tests {
         let mut pos = vec![[0.0; 3]; 2];
         let mut vel = vec![[0.0; 3]; 1];
         let mut err = vec![0u8; 1];
-        let r = propagate_grid_fast(&[rec], &times, &mut pos, &mut vel, &mut err);
+        let r = propagate_grid_utc_fast(&[rec], &times, &mut pos, &mut vel, &mut err);
         assert!(matches!(
             r,
-            Err(GridError::OutputLength {
-                name: "position_km",
+            Err(BatchError::OutputLength {
+                name: "out_pos_km",
                 ..
             })
         ));

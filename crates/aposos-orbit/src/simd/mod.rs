@@ -11,6 +11,7 @@ pub mod math;
 pub mod near_earth;
 
 pub use batch::{
-    detect_simd_level, propagate_grid_fast, propagate_grid_fast_with, GridError, SimdLevel,
+    detect_simd_level, propagate_grid_fast, propagate_grid_fast_with, propagate_grid_utc_fast,
+    propagate_grid_utc_fast_with, SimdLevel,
 };
 pub use near_earth::NearEarthSoa;
