@@ -5,7 +5,7 @@ use crate::elements_io;
 use crate::times;
 use crate::UsageError;
 use aposos_formats::Epoch;
-use aposos_orbit::simd::propagate_grid_fast;
+use aposos_orbit::simd::propagate_grid_utc_fast;
 use aposos_orbit::{propagate_grid_utc, Sgp4};
 use std::time::Instant;
 
@@ -59,7 +59,7 @@ pub fn run_sgp4(args: &BenchSgp4Args) -> anyhow::Result<()> {
     if args.scalar {
         propagate_grid_utc(&sats, &grid, &mut pos_km, &mut vel_km_s, &mut err)?;
     } else {
-        propagate_grid_fast(&sats, &grid, &mut pos_km, &mut vel_km_s, &mut err)?;
+        propagate_grid_utc_fast(&sats, &grid, &mut pos_km, &mut vel_km_s, &mut err)?;
     }
     let seconds = t0.elapsed().as_secs_f64();
     let failed_objects = if grid.is_empty() {

@@ -5,7 +5,7 @@ use crate::demo_data;
 use crate::progress::Progress;
 use anyhow::{bail, Context};
 use aposos_formats::{write_elements, ElementSet, Epoch, Format};
-use aposos_orbit::simd::propagate_grid_fast;
+use aposos_orbit::simd::propagate_grid_utc_fast;
 use aposos_orbit::Sgp4;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -207,7 +207,7 @@ fn summarise_chunk(
     buf.pos_km.resize(cells, [0.0; 3]);
     buf.vel_km_s.resize(cells, [0.0; 3]);
     buf.err.resize(cells, 0);
-    propagate_grid_fast(
+    propagate_grid_utc_fast(
         &sats,
         grid,
         &mut buf.pos_km[..cells],
