@@ -33,6 +33,8 @@ const EARTH_RADIUS_KM: f64 = 6378.135;
 const MU_KM3_S2: f64 = 398_600.8;
 /// J2 (WGS72).
 const J2: f64 = 0.001_082_616;
+/// Resolution of a TLE epoch (1e-8 day) in nanoseconds.
+const TLE_EPOCH_STEP_NS: i64 = 864_000;
 /// Mean motion of the mean Sun in rad/s (one revolution per tropical year).
 const SUN_RATE_RAD_S: f64 = TAU / (365.242_19 * 86_400.0);
 
@@ -289,7 +291,9 @@ pub fn generate_catalog(count: usize, seed: u64, reference_epoch: Epoch) -> Vec<
             };
             let bstar = median_bstar * debris_factor * (0.8 * rng.normal()).exp();
             let age_ns = (rng.range(0.0, 3.0) * 86_400e9) as i64;
-            let epoch = reference_epoch.add_ns(-age_ns);
+            // On the TLE epoch grid (1e-8 day = 864 µs), so every format holds it exactly.
+            let raw = reference_epoch.add_ns(-age_ns).ns_since_1950();
+            let epoch = Epoch::from_ns_since_1950(raw - raw.rem_euclid(TLE_EPOCH_STEP_NS));
             let launch_year = (ref_year - 1 - (rng.uniform() * 30.0) as i64).max(1958);
             let piece = (b'A' + (i % 24) as u8) as char;
             let elements = ElementSet {
@@ -404,6 +408,7 @@ mod tests {
             let perigee = a * (1.0 - e.eccentricity) - EARTH_RADIUS_KM;
             assert!(perigee > 150.0, "perigee {perigee} km for {e:?}");
             assert!(e.epoch <= reference());
+            assert_eq!(e.epoch.ns_since_1950() % TLE_EPOCH_STEP_NS, 0, "epoch on the TLE grid");
         }
         for (regime, share) in REGIME_SHARES_PERCENT {
             let got = *counts.get(&regime).unwrap_or(&0) as f64 / n as f64 * 100.0;
