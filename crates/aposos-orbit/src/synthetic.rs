@@ -408,7 +408,11 @@ mod tests {
             let perigee = a * (1.0 - e.eccentricity) - EARTH_RADIUS_KM;
             assert!(perigee > 150.0, "perigee {perigee} km for {e:?}");
             assert!(e.epoch <= reference());
-            assert_eq!(e.epoch.ns_since_1950() % TLE_EPOCH_STEP_NS, 0, "epoch on the TLE grid");
+            assert_eq!(
+                e.epoch.ns_since_1950() % TLE_EPOCH_STEP_NS,
+                0,
+                "epoch on the TLE grid"
+            );
         }
         for (regime, share) in REGIME_SHARES_PERCENT {
             let got = *counts.get(&regime).unwrap_or(&0) as f64 / n as f64 * 100.0;
