@@ -24,7 +24,13 @@ fuzz_target!(|data: &[u8]| {
             );
             assert_eq!(again.elements.len(), read.elements.len(), "{format}");
             if !read.elements.is_empty() {
-                assert_eq!(again.format.map(|f| f == format || (format == Format::ThreeLe && f == Format::Tle)), Some(true), "{format}");
+                assert_eq!(
+                    again
+                        .format
+                        .map(|f| f == format || (format == Format::ThreeLe && f == Format::Tle)),
+                    Some(true),
+                    "{format}"
+                );
             }
         }
     }
