@@ -1,0 +1,13 @@
+//! APOSOS astronomy: time scales and IERS EOP, reference frames (TEME, GCRS, CIRS,
+//! ITRF) and WGS84 geodesy.
+//!
+//! Positions are in km, velocities in km/s, angles in radians inside; degrees only
+//! at the edges (constructors and accessors named `_deg`). No file I/O and no
+//! network: EOP data are parsed from text, the default table is embedded.
+
+pub mod eop;
+pub mod time;
+
+pub use eop::{validate_update, Eop, EopError, EopQuality, EopSample, EopSummary};
+pub use hifitime;
+pub use time::{JulianDate, TimeScales};
