@@ -6,8 +6,12 @@
 //! network: EOP data are parsed from text, the default table is embedded.
 
 pub mod eop;
+pub mod frames;
+pub mod geodesy;
 pub mod time;
 
 pub use eop::{validate_update, Eop, EopError, EopQuality, EopSample, EopSummary};
+pub use frames::{teme_to_gcrs, teme_to_itrf, EarthRotation, Mat3, TemeRotation, Vec3};
+pub use geodesy::{geodetic_to_itrf, itrf_to_geodetic, Geodetic};
 pub use hifitime;
 pub use time::{JulianDate, TimeScales};
