@@ -550,6 +550,16 @@ mod tests {
     }
 
     #[test]
+    fn truncated_or_mangled_text_never_panics() {
+        for cut in 0..LINES.len() {
+            let _ = Eop::from_finals_text(&LINES[..cut]);
+            let mut bytes = LINES.as_bytes().to_vec();
+            bytes[cut] = b'9';
+            let _ = Eop::from_finals_text(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
     fn bulletin_b_fallback() {
         // Blank out Bulletin A UT1 on the first row: B (0.5946575) is used.
         let mut lines: Vec<String> = LINES.lines().map(String::from).collect();

@@ -5,6 +5,8 @@
 //! at the edges (constructors and accessors named `_deg`). No file I/O and no
 //! network: EOP data are parsed from text, the default table is embedded.
 
+#![warn(missing_docs)]
+
 pub mod eop;
 pub mod frames;
 pub mod geodesy;
