@@ -1,0 +1,2 @@
+//! Where and when: sites and telescopes of the network, topocentric predictions
+//! of element sets, passes and optically observable windows.
