@@ -10,7 +10,12 @@
 pub mod eop;
 pub mod frames;
 pub mod geodesy;
+pub mod magnitude;
+pub mod refraction;
+pub mod shadow;
+pub mod sun_moon;
 pub mod time;
+pub mod topocentric;
 
 pub use eop::{validate_update, Eop, EopError, EopQuality, EopSample, EopSummary};
 pub use frames::{teme_to_gcrs, teme_to_itrf, EarthRotation, Mat3, TemeRotation, Vec3};

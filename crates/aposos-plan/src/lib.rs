@@ -1,2 +1,4 @@
 //! Where and when: sites and telescopes of the network, topocentric predictions
 //! of element sets, passes and optically observable windows.
+
+pub mod predict;
