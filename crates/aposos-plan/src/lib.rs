@@ -2,3 +2,4 @@
 //! of element sets, passes and optically observable windows.
 
 pub mod predict;
+pub mod sites;

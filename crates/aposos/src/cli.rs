@@ -27,6 +27,19 @@ pub enum Command {
     /// Catalog tools.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// List the network's observation sites (or those of a sites file).
+    Sites(SitesArgs),
+}
+
+/// Arguments of `aposos sites`.
+#[derive(Debug, Args)]
+pub struct SitesArgs {
+    /// Sites file (TOML, layout of data/sites.toml) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
 }
 
 /// Catalog tools.

@@ -6,6 +6,7 @@ mod cmd_catalog;
 mod cmd_convert;
 mod cmd_demo;
 mod cmd_propagate;
+mod cmd_sites;
 mod demo_data;
 mod elements_io;
 mod progress;
@@ -59,5 +60,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Bench(cli::BenchCommand::Sgp4(args)) => cmd_bench::run_sgp4(&args),
         cli::Command::Demo(args) => cmd_demo::run(&args),
         cli::Command::Catalog(cli::CatalogCommand::Generate(args)) => cmd_catalog::generate(&args),
+        cli::Command::Sites(args) => cmd_sites::run(&args),
     }
 }
