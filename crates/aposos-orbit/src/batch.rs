@@ -5,11 +5,14 @@
 //! of satellites; nothing is allocated per step. Like Vallado's driver, which
 //! stops an object at its first error, a satellite's cells after its first
 //! error (in the order of the time slice) carry that error code and NaN states.
+//! Deep-space rows carry the resonance integrator along the row
+//! ([`Sgp4::propagate_with_state`]): same bits as [`Sgp4::propagate`], and only
+//! the new 720-min steps are integrated when times increase away from epoch.
 
 use aposos_formats::Epoch;
 use rayon::prelude::*;
 
-use crate::sgp4::Sgp4;
+use crate::sgp4::{ResonanceState, Sgp4};
 
 /// Satellites per rayon task.
 const SATS_PER_TASK: usize = 16;
@@ -130,6 +133,7 @@ where
     F: Fn(&Sgp4, usize) -> f64,
 {
     let mut failed: u8 = 0;
+    let mut resonance = ResonanceState::default();
     for (j, ((p, v), e)) in pos
         .iter_mut()
         .zip(vel.iter_mut())
@@ -137,7 +141,7 @@ where
         .enumerate()
     {
         if failed == 0 {
-            match sat.propagate(tsince(sat, j)) {
+            match sat.propagate_with_state(tsince(sat, j), &mut resonance) {
                 Ok(s) => {
                     *p = s.position_km;
                     *v = s.velocity_km_s;
@@ -270,6 +274,27 @@ mod tests {
         propagate_grid_utc(&sats, &times, &mut pos, &mut vel, &mut err).unwrap();
         let ts_of = |s: &Sgp4| times.iter().map(|t| t.minutes_since(s.epoch())).collect();
         check_grid(&sats, ts_of, &pos, &vel, &err);
+        assert!(err.contains(&0));
+    }
+
+    #[test]
+    fn deep_space_rows_carry_the_resonance_in_any_time_order() {
+        let sats = vallado_sats();
+        assert!(sats.iter().filter(|s| s.is_deep_space()).count() > 10);
+        // Increasing from epoch (the integrator continues), then back, across
+        // epoch, on and off the 720-min grid, far off and repeated.
+        let mut ts: Vec<f64> = (0..40).map(|k| k as f64 * 997.5).collect();
+        ts.extend([
+            1.0e5, 3.0e4, -2.0e4, -1.0e5, -720.0, 0.0, 1440.0, 1440.0, 5.0e5,
+        ]);
+        ts.extend((0..20).map(|k| -1.0e4 - k as f64 * 1500.25));
+        let n = sats.len() * ts.len();
+        let mut pos = vec![[0.0; 3]; n];
+        let mut vel = vec![[0.0; 3]; n];
+        let mut err = vec![255u8; n];
+        propagate_grid(&sats, &ts, &mut pos, &mut vel, &mut err).unwrap();
+        // `check_grid` compares with the stateless `propagate`: identical bits.
+        check_grid(&sats, |_| ts.clone(), &pos, &vel, &err);
         assert!(err.contains(&0));
     }
 

@@ -7,4 +7,4 @@ pub mod simd;
 pub mod synthetic;
 
 pub use batch::{propagate_grid, propagate_grid_utc, BatchError};
-pub use sgp4::{GravityModel, OpsMode, Sgp4, Sgp4Error, StateTeme};
+pub use sgp4::{GravityModel, OpsMode, ResonanceState, Sgp4, Sgp4Error, StateTeme};

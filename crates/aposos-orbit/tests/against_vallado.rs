@@ -6,7 +6,7 @@
 //! up to stop, always ending on stop; an object that errors ends there.
 
 use aposos_formats::{parse_tle, TleOptions};
-use aposos_orbit::{GravityModel, OpsMode, Sgp4};
+use aposos_orbit::{GravityModel, OpsMode, ResonanceState, Sgp4, Sgp4Error, StateTeme};
 
 const VER_TLE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -105,45 +105,45 @@ struct Run {
 }
 
 fn run_case(sat: &Sgp4, c: &Case) -> Run {
-    let mut rows = Vec::new();
-    let eval = |t: f64, rows: &mut Vec<[f64; 7]>| -> Result<(), (u8, f64)> {
-        match sat.propagate(t) {
-            Ok(s) => {
-                let (r, v) = (s.position_km, s.velocity_km_s);
-                rows.push([t, r[0], r[1], r[2], v[0], v[1], v[2]]);
-                Ok(())
-            }
-            Err(e) => Err((e.code(), t)),
-        }
-    };
-    // Epoch first.
-    if let Err(e) = eval(0.0, &mut rows) {
-        return Run {
-            rows,
-            error: Some(e),
-        };
-    }
+    run_case_with(c, |t| sat.propagate(t))
+}
+
+/// As [`run_case`], with one [`ResonanceState`] carried through the case (as Vallado's `satrec`).
+fn run_case_stateful(sat: &Sgp4, c: &Case) -> Run {
+    let mut state = ResonanceState::default();
+    run_case_with(c, |t| sat.propagate_with_state(t, &mut state))
+}
+
+/// The times of one case in the harness's order: epoch, start, start + step, …, stop.
+fn case_times(c: &Case) -> Vec<f64> {
+    let mut times = vec![0.0];
     let mut tsince = c.start;
     while tsince <= c.stop {
-        if tsince == c.start && c.start == 0.0 {
-            tsince += c.step;
-            continue; // avoid duplicating the first line
-        }
-        if let Err(e) = eval(tsince, &mut rows) {
-            return Run {
-                rows,
-                error: Some(e),
-            };
+        if !(tsince == c.start && c.start == 0.0) {
+            times.push(tsince);
         }
         tsince += c.step;
     }
     if tsince - c.stop < c.step - 1e-6 {
-        // do not miss the last line
-        if let Err(e) = eval(c.stop, &mut rows) {
-            return Run {
-                rows,
-                error: Some(e),
-            };
+        times.push(c.stop);
+    }
+    times
+}
+
+fn run_case_with(c: &Case, mut prop: impl FnMut(f64) -> Result<StateTeme, Sgp4Error>) -> Run {
+    let mut rows = Vec::new();
+    for t in case_times(c) {
+        match prop(t) {
+            Ok(s) => {
+                let (r, v) = (s.position_km, s.velocity_km_s);
+                rows.push([t, r[0], r[1], r[2], v[0], v[1], v[2]]);
+            }
+            Err(e) => {
+                return Run {
+                    rows,
+                    error: Some((e.code(), t)),
+                }
+            }
         }
     }
     Run { rows, error: None }
@@ -312,7 +312,12 @@ fn compare_with_cpp(text: &str, gravity: GravityModel, mode: OpsMode) {
         let lenient = c.line1.starts_with("1 3333");
         let (es, _) = parse_tle(None, &c.line1, &c.line2, &TleOptions { lenient }).unwrap();
         assert_eq!(es.norad_cat_id, *satnum);
-        let run = run_case(&Sgp4::with_options(&es, gravity, mode).unwrap(), c);
+        let sat = Sgp4::with_options(&es, gravity, mode).unwrap();
+        let run = run_case(&sat, c);
+        // The stateful path (what the C++ driver runs) gives the same bits.
+        let stateful = run_case_stateful(&sat, c);
+        assert_eq!(stateful.error, run.error, "{satnum}");
+        assert_eq!(bits(&stateful.rows), bits(&run.rows), "{satnum}");
         assert_eq!(run.rows.len(), rows.len(), "{satnum}");
         assert_eq!(run.error, *error, "{satnum}");
         for (ours, theirs) in run.rows.iter().zip(rows) {
@@ -372,4 +377,87 @@ fn every_double_of_vallado_cpp_other_options() {
         GravityModel::Wgs72Old,
         OpsMode::Improved,
     );
+}
+
+/// The bits of a run's rows, for exact comparison (NaN-safe).
+fn bits(rows: &[[f64; 7]]) -> Vec<[u64; 7]> {
+    rows.iter().map(|r| r.map(f64::to_bits)).collect()
+}
+
+/// Outcome of one propagation as bits: the state, or the error code.
+fn outcome(r: Result<StateTeme, Sgp4Error>) -> Result<[u64; 6], u8> {
+    r.map(|s| {
+        let (p, v) = (s.position_km, s.velocity_km_s);
+        [p[0], p[1], p[2], v[0], v[1], v[2]].map(f64::to_bits)
+    })
+    .map_err(|e| e.code())
+}
+
+/// A fixed pseudo-random permutation of `0..n` (Fisher-Yates on a 64-bit LCG).
+fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..n).collect();
+    let mut x = seed;
+    for i in (1..n).rev() {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = ((x >> 33) % (i as u64 + 1)) as usize;
+        idx.swap(i, j);
+    }
+    idx
+}
+
+/// `propagate_with_state` with one state carried over every time of every object of
+/// the verification set, in the reference's order, shuffled and reversed (errors
+/// included, times past an object's error too), is bit-identical to `propagate`.
+#[test]
+fn stateful_path_is_bit_identical_in_any_order() {
+    let (mut calls, mut continued, mut max_atime) = (0_usize, 0_usize, 0.0_f64);
+    for (gravity, mode) in [
+        (GravityModel::Wgs72, OpsMode::Improved),
+        (GravityModel::Wgs84, OpsMode::Afspc),
+    ] {
+        for (k, c) in cases().iter().enumerate() {
+            let lenient = c.line1.starts_with("1 3333");
+            let (es, _) = parse_tle(None, &c.line1, &c.line2, &TleOptions { lenient }).unwrap();
+            let sat = Sgp4::with_options(&es, gravity, mode).unwrap();
+            let mut times = case_times(c);
+            // Times far from epoch on both sides, off the 720-min grid and on it.
+            times.extend([-1.0e5, -7200.0, 7200.0, 1.0e5 + 0.125, 2.0e5, 1.0e6]);
+            let expected: Vec<_> = times.iter().map(|&t| outcome(sat.propagate(t))).collect();
+
+            let reversed: Vec<usize> = (0..times.len()).rev().collect();
+            for order in [
+                (0..times.len()).collect(),
+                shuffled(times.len(), 1 + k as u64),
+                shuffled(times.len(), 1000 + k as u64),
+                reversed,
+            ] {
+                let mut state = ResonanceState::new();
+                for i in order {
+                    let before = state.atime_min();
+                    let got = outcome(sat.propagate_with_state(times[i], &mut state));
+                    assert_eq!(
+                        got, expected[i],
+                        "{} ({gravity:?} {mode:?}) at t = {} min",
+                        es.norad_cat_id, times[i]
+                    );
+                    calls += 1;
+                    if before != 0.0 && before == state.atime_min() {
+                        continued += 1;
+                    }
+                    max_atime = max_atime.max(state.atime_min().abs());
+                }
+            }
+            // Reset forgets the integration.
+            let mut state = ResonanceState::new();
+            let _ = sat.propagate_with_state(1.0e5, &mut state);
+            state.reset();
+            assert_eq!(state, ResonanceState::default());
+        }
+    }
+    eprintln!("{calls} stateful calls; {continued} reused the carried grid point; max |atime| {max_atime} min");
+    // The resonant objects did carry their integration.
+    assert!(max_atime >= 1.0e6 - 720.0, "{max_atime}");
+    assert!(continued > 100, "{continued}");
 }

@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use super::{OpsMode, Sgp4};
+use super::{OpsMode, ResonanceState, Sgp4};
 
 const TWOPI: f64 = 2.0 * PI;
 /// Earth rotation rate, rad/min (7.29211514668855e-5 rad/s).
@@ -614,7 +614,7 @@ pub(crate) fn dsinit(rec: &mut Sgp4, ds: &Dscom, tc: f64, xpidot: f64, eccsq: f6
             rec.xfact =
                 rec.mdot + xpidot - RPTIM + rec.dmdt + rec.domdt + rec.dnodt - rec.no_unkozai;
         }
-        // The integrator starts from xli = xlamo, xni = no_unkozai, atime = 0 on every call.
+        // The integrator starts from xli = xlamo, xni = no_unkozai, atime = 0 (`ResonanceState::default`).
     }
 }
 
@@ -628,11 +628,17 @@ pub(crate) struct Secular {
     pub(crate) nm: f64,
 }
 
-/// Vallado's `dspace`: deep-space secular effects and resonance integration to `t` minutes.
-///
-/// The Euler-Maclaurin integrator always starts at epoch (atime = 0) and steps
-/// ±720 min, so it reproduces the stateful reference exactly without mutation.
-pub(crate) fn dspace(rec: &Sgp4, t: f64, sec: Secular) -> Secular {
+/// Rates of the resonance integrator (Vallado's `xndt`, `xldot`, `xnddt`) at one of its grid points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ResonanceDots {
+    xndt: f64,
+    xldot: f64,
+    xnddt: f64,
+}
+
+/// Vallado's "dot terms" of the resonance at (`atime`, `xli`, `xni`), in his arithmetic order.
+#[inline]
+fn resonance_dots(rec: &Sgp4, atime: f64, xli: f64, xni: f64) -> ResonanceDots {
     const FASX2: f64 = 0.13130908;
     const FASX4: f64 = 2.8843198;
     const FASX6: f64 = 0.37448087;
@@ -641,6 +647,58 @@ pub(crate) fn dspace(rec: &Sgp4, t: f64, sec: Secular) -> Secular {
     const G44: f64 = 1.8014998;
     const G52: f64 = 1.0508330;
     const G54: f64 = 4.4108898;
+    let (xndt, xldot, mut xnddt);
+    if rec.irez != 2 {
+        // ----------- near - synchronous resonance terms -------
+        xndt = rec.del1 * (xli - FASX2).sin()
+            + rec.del2 * (2.0 * (xli - FASX4)).sin()
+            + rec.del3 * (3.0 * (xli - FASX6)).sin();
+        xldot = xni + rec.xfact;
+        xnddt = rec.del1 * (xli - FASX2).cos()
+            + 2.0 * rec.del2 * (2.0 * (xli - FASX4)).cos()
+            + 3.0 * rec.del3 * (3.0 * (xli - FASX6)).cos();
+        xnddt *= xldot;
+    } else {
+        // --------- near - half-day resonance terms --------
+        let xomi = rec.argpo + rec.argpdot * atime;
+        let x2omi = xomi + xomi;
+        let x2li = xli + xli;
+        xndt = rec.d2201 * (x2omi + xli - G22).sin()
+            + rec.d2211 * (xli - G22).sin()
+            + rec.d3210 * (xomi + xli - G32).sin()
+            + rec.d3222 * (-xomi + xli - G32).sin()
+            + rec.d4410 * (x2omi + x2li - G44).sin()
+            + rec.d4422 * (x2li - G44).sin()
+            + rec.d5220 * (xomi + xli - G52).sin()
+            + rec.d5232 * (-xomi + xli - G52).sin()
+            + rec.d5421 * (xomi + x2li - G54).sin()
+            + rec.d5433 * (-xomi + x2li - G54).sin();
+        xldot = xni + rec.xfact;
+        xnddt = rec.d2201 * (x2omi + xli - G22).cos()
+            + rec.d2211 * (xli - G22).cos()
+            + rec.d3210 * (xomi + xli - G32).cos()
+            + rec.d3222 * (-xomi + xli - G32).cos()
+            + rec.d5220 * (xomi + xli - G52).cos()
+            + rec.d5232 * (-xomi + xli - G52).cos()
+            + 2.0
+                * (rec.d4410 * (x2omi + x2li - G44).cos()
+                    + rec.d4422 * (x2li - G44).cos()
+                    + rec.d5421 * (xomi + x2li - G54).cos()
+                    + rec.d5433 * (-xomi + x2li - G54).cos());
+        xnddt *= xldot;
+    }
+    ResonanceDots { xndt, xldot, xnddt }
+}
+
+/// Vallado's `dspace`: deep-space secular effects and resonance integration to `t` minutes.
+///
+/// The Euler-Maclaurin integrator continues from `state` (Vallado's `atime`,
+/// `xli`, `xni`, kept in his `satrec`) and restarts from epoch under his rule:
+/// `atime == 0`, `t` on the other side of epoch, or `|t| < |atime|`. Its steps
+/// lie on the fixed ±720-min grid from epoch, so continuing gives the same bits
+/// as restarting. The rates at the state's grid point are cached with it
+/// (recomputing them would give the same bits).
+pub(crate) fn dspace(rec: &Sgp4, t: f64, sec: Secular, state: &mut ResonanceState) -> Secular {
     const STEPP: f64 = 720.0;
     const STEPN: f64 = -720.0;
     const STEP2: f64 = 259_200.0;
@@ -664,67 +722,46 @@ pub(crate) fn dspace(rec: &Sgp4, t: f64, sec: Secular) -> Secular {
 
     // - update resonances : numerical (euler-maclaurin) integration -
     if rec.irez != 0 {
-        let ft;
-        // epoch restart on every call
-        let mut atime = 0.0;
-        let mut xni = rec.no_unkozai;
-        let mut xli = rec.xlamo;
+        // sgp4fix streamline check
+        if state.atime == 0.0 || t * state.atime <= 0.0 || t.abs() < state.atime.abs() {
+            state.atime = 0.0;
+            state.xni = rec.no_unkozai;
+            state.xli = rec.xlamo;
+            state.dots = None;
+        }
+        let ResonanceState {
+            mut atime,
+            mut xli,
+            mut xni,
+            ..
+        } = *state;
         let delt = if t > 0.0 { STEPP } else { STEPN };
 
-        let (mut xndt, mut xldot, mut xnddt);
+        let ft;
+        let mut dots = match state.dots {
+            Some(d) => d,
+            None => resonance_dots(rec, atime, xli, xni),
+        };
         loop {
-            // ------------------- dot terms calculated -------------
-            if rec.irez != 2 {
-                // ----------- near - synchronous resonance terms -------
-                xndt = rec.del1 * (xli - FASX2).sin()
-                    + rec.del2 * (2.0 * (xli - FASX4)).sin()
-                    + rec.del3 * (3.0 * (xli - FASX6)).sin();
-                xldot = xni + rec.xfact;
-                xnddt = rec.del1 * (xli - FASX2).cos()
-                    + 2.0 * rec.del2 * (2.0 * (xli - FASX4)).cos()
-                    + 3.0 * rec.del3 * (3.0 * (xli - FASX6)).cos();
-                xnddt *= xldot;
-            } else {
-                // --------- near - half-day resonance terms --------
-                let xomi = rec.argpo + rec.argpdot * atime;
-                let x2omi = xomi + xomi;
-                let x2li = xli + xli;
-                xndt = rec.d2201 * (x2omi + xli - G22).sin()
-                    + rec.d2211 * (xli - G22).sin()
-                    + rec.d3210 * (xomi + xli - G32).sin()
-                    + rec.d3222 * (-xomi + xli - G32).sin()
-                    + rec.d4410 * (x2omi + x2li - G44).sin()
-                    + rec.d4422 * (x2li - G44).sin()
-                    + rec.d5220 * (xomi + xli - G52).sin()
-                    + rec.d5232 * (-xomi + xli - G52).sin()
-                    + rec.d5421 * (xomi + x2li - G54).sin()
-                    + rec.d5433 * (-xomi + x2li - G54).sin();
-                xldot = xni + rec.xfact;
-                xnddt = rec.d2201 * (x2omi + xli - G22).cos()
-                    + rec.d2211 * (xli - G22).cos()
-                    + rec.d3210 * (xomi + xli - G32).cos()
-                    + rec.d3222 * (-xomi + xli - G32).cos()
-                    + rec.d5220 * (xomi + xli - G52).cos()
-                    + rec.d5232 * (-xomi + xli - G52).cos()
-                    + 2.0
-                        * (rec.d4410 * (x2omi + x2li - G44).cos()
-                            + rec.d4422 * (x2li - G44).cos()
-                            + rec.d5421 * (xomi + x2li - G54).cos()
-                            + rec.d5433 * (-xomi + x2li - G54).cos());
-                xnddt *= xldot;
-            }
-
             // ----------------------- integrator -------------------
             // (a NaN t leaves at once: the comparison is false)
             if (t - atime).abs() >= STEPP {
-                xli = xli + xldot * delt + xndt * STEP2;
-                xni = xni + xndt * delt + xnddt * STEP2;
+                xli = xli + dots.xldot * delt + dots.xndt * STEP2;
+                xni = xni + dots.xndt * delt + dots.xnddt * STEP2;
                 atime += delt;
+                dots = resonance_dots(rec, atime, xli, xni);
             } else {
                 ft = t - atime;
                 break;
             }
         }
+        *state = ResonanceState {
+            atime,
+            xli,
+            xni,
+            dots: Some(dots),
+        };
+        let ResonanceDots { xndt, xldot, xnddt } = dots;
 
         nm = xni + xndt * ft + xnddt * ft * ft * 0.5;
         let xl = xli + xldot * ft + xndt * ft * ft * 0.5;

@@ -5,7 +5,9 @@
 //! with the epoch computed as his `twoline2rv` does); [`Sgp4::propagate`] is his
 //! `sgp4` routine, without mutation: the deep-space resonance integrator restarts
 //! from epoch on every call, which steps the same fixed 720-minute grid and gives
-//! the same numbers as the stateful reference.
+//! the same numbers as the stateful reference. [`Sgp4::propagate_with_state`]
+//! carries the integrator between calls in a [`ResonanceState`], as Vallado's
+//! `satrec` does, for the same bits at a fraction of the cost on ordered times.
 //!
 //! Output is in the TEME frame of epoch, km and km/s.
 
@@ -50,6 +52,42 @@ pub struct StateTeme {
     pub position_km: [f64; 3],
     /// TEME velocity, km/s.
     pub velocity_km_s: [f64; 3],
+}
+
+/// Deep-space resonance integrator state carried between calls (Vallado's `atime`, `xli`, `xni`); the default restarts from epoch.
+///
+/// A state belongs to one [`Sgp4`] record: it holds a point of that record's
+/// integration and must not be passed with another record (use a fresh one, or
+/// [`ResonanceState::reset`]). Continuing it never changes results, only the
+/// work done: calls at increasing |minutes since epoch| on one side of epoch
+/// continue from the last 720-min grid point; any other call restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ResonanceState {
+    /// Minutes from epoch of the integrator's grid point (0 = restart on next use).
+    atime: f64,
+    /// Resonance mean longitude at `atime`, rad.
+    xli: f64,
+    /// Mean motion at `atime`, rad/min.
+    xni: f64,
+    /// The integrator's rates at (`atime`, `xli`, `xni`), when computed.
+    dots: Option<deep_space::ResonanceDots>,
+}
+
+impl ResonanceState {
+    /// A state that restarts the integrator from epoch (same as `default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the carried integration, so the next call restarts from epoch.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Minutes from epoch of the carried integrator grid point (0 when none is carried).
+    pub fn atime_min(&self) -> f64 {
+        self.atime
+    }
 }
 
 /// An initialised SGP4 record (Vallado's `elsetrec`), read-only during propagation.
@@ -197,7 +235,20 @@ impl Sgp4 {
 
     /// TEME position (km) and velocity (km/s) `tsince_min` minutes after the element epoch.
     pub fn propagate(&self, tsince_min: f64) -> Result<StateTeme, Sgp4Error> {
-        near_earth::sgp4(self, tsince_min)
+        near_earth::sgp4(self, tsince_min, &mut ResonanceState::default())
+    }
+
+    /// As [`Sgp4::propagate`], continuing the deep-space resonance integration in `state` (Vallado's stateful `sgp4`; same bits).
+    ///
+    /// Keep one `state` per record and call with times in increasing |minutes
+    /// since epoch| for the full saving; any order gives the same results. The
+    /// state is not used by near-earth records.
+    pub fn propagate_with_state(
+        &self,
+        tsince_min: f64,
+        state: &mut ResonanceState,
+    ) -> Result<StateTeme, Sgp4Error> {
+        near_earth::sgp4(self, tsince_min, state)
     }
 
     /// TEME state (km, km/s) at a UTC instant (minutes from epoch on the uniform-day scale).

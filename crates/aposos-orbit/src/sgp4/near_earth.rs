@@ -4,13 +4,17 @@
 use std::f64::consts::PI;
 
 use super::deep_space::{dpper, dspace, Periodics, Secular};
-use super::{Method, Sgp4, Sgp4Error, StateTeme, MAX_TSINCE_MIN};
+use super::{Method, ResonanceState, Sgp4, Sgp4Error, StateTeme, MAX_TSINCE_MIN};
 
 const TWOPI: f64 = 2.0 * PI;
 const X2O3: f64 = 2.0 / 3.0;
 
-/// Vallado's `sgp4`: TEME state (km, km/s) `tsince` minutes from epoch; the record is not changed.
-pub(crate) fn sgp4(rec: &Sgp4, tsince: f64) -> Result<StateTeme, Sgp4Error> {
+/// Vallado's `sgp4`: TEME state (km, km/s) `tsince` minutes from epoch; the record is not changed, the resonance integrator continues in `state`.
+pub(crate) fn sgp4(
+    rec: &Sgp4,
+    tsince: f64,
+    state: &mut ResonanceState,
+) -> Result<StateTeme, Sgp4Error> {
     if !tsince.is_finite() || tsince.abs() > MAX_TSINCE_MIN {
         return Err(Sgp4Error::InvalidTime {
             tsince_min: tsince,
@@ -70,6 +74,7 @@ pub(crate) fn sgp4(rec: &Sgp4, tsince: f64) -> Result<StateTeme, Sgp4Error> {
                 nodem,
                 nm,
             },
+            state,
         );
         em = sec.em;
         argpm = sec.argpm;

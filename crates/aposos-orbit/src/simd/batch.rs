@@ -4,7 +4,8 @@
 //! [`propagate_lanes`] (coefficients splatted, so no gathers and contiguous
 //! stores). Deep-space satellites, and any entry whose lane reports an error
 //! or a non-finite state, are recomputed with the scalar [`Sgp4::propagate`],
-//! so outputs and error codes are the scalar code's.
+//! so outputs and error codes are the scalar code's. Deep-space rows carry the
+//! resonance integrator along the row ([`Sgp4::propagate_with_state`], same bits).
 //!
 //! The lane code is compiled three times: for AVX-512, for AVX2+FMA (x86_64,
 //! picked at run time with `is_x86_feature_detected!`) and portably for other
@@ -20,7 +21,7 @@ use rayon::prelude::*;
 use super::lanes::{F64x, LANES};
 use super::near_earth::{propagate_lanes, CoefLanes, NearEarthSoa};
 use crate::batch::BatchError;
-use crate::sgp4::Sgp4;
+use crate::sgp4::{ResonanceState, Sgp4};
 
 /// The instruction set the lane kernel runs with on this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,13 +298,14 @@ where
                 None => 0,
             };
             let mut failed = 0u8;
+            let mut resonance = ResonanceState::default();
             for j in first..nt {
                 if failed == 0 {
                     // A lane error is confirmed (or not) by the scalar code.
                     if j > first && lanes.is_some() && err[j] == 0 {
                         continue;
                     }
-                    match sat.propagate(tsince(sat, j)) {
+                    match sat.propagate_with_state(tsince(sat, j), &mut resonance) {
                         Ok(s) => {
                             pos[j] = s.position_km;
                             vel[j] = s.velocity_km_s;
