@@ -1,5 +1,7 @@
 //! Where and when: sites and telescopes of the network, topocentric predictions
 //! of element sets, passes and optically observable windows.
 
+pub mod passes;
 pub mod predict;
+pub mod roots;
 pub mod sites;
