@@ -5,3 +5,4 @@ pub mod passes;
 pub mod predict;
 pub mod roots;
 pub mod sites;
+pub mod windows;
