@@ -142,10 +142,7 @@ mod tests {
         let exact = 300.0 - (20_000.0 * (6.0f64).ln()).sqrt();
         assert!((r - exact).abs() < 1e-3, "{r} vs {exact}");
         // Ends that are roots.
-        assert_eq!(
-            brent_root(ok, 0.0, 1.0, 0.0, 1.0, 1e-3).unwrap(),
-            0.0
-        );
+        assert_eq!(brent_root(ok, 0.0, 1.0, 0.0, 1.0, 1e-3).unwrap(), 0.0);
         // Errors propagate.
         let e: Result<f64, &str> = brent_root(|_| Err("boom"), -1.0, 1.0, -1.0, 1.0, 1e-3);
         assert_eq!(e, Err("boom"));

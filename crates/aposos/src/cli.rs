@@ -29,6 +29,128 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// List the network's observation sites (or those of a sites file).
     Sites(SitesArgs),
+    /// Topocentric predictions (RA/Dec, Az/El, range, Sun, Moon, brightness) from a site.
+    Predict(PredictArgs),
+    /// Passes (rise, culmination, set) over sites; with --optical the observable windows.
+    Passes(PassesArgs),
+    /// Earth orientation parameters.
+    #[command(subcommand)]
+    Eop(EopCommand),
+}
+
+/// Earth orientation parameters.
+#[derive(Debug, Subcommand)]
+pub enum EopCommand {
+    /// Check an IERS finals2000A.all file and install it for predict and passes.
+    Update(EopUpdateArgs),
+}
+
+/// Arguments of `aposos eop update`.
+#[derive(Debug, Args)]
+pub struct EopUpdateArgs {
+    /// The IERS finals2000A.all file (e.g. from the IERS or a newer astropy-iers-data package).
+    #[arg(long, value_name = "PATH")]
+    pub file: PathBuf,
+    /// Data directory; the table goes to DIR/eop/finals2000A.all.
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+}
+
+/// Arguments of `aposos predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Element-set file in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// LAT_DEG,LON_DEG,HEIGHT_M (WGS84, height above the ellipsoid) or a site id from the sites file.
+    #[arg(long, value_name = "SITE", allow_hyphen_values = true)]
+    pub site: String,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// First UTC time (ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub from: String,
+    /// Last UTC time (ISO 8601, included when on the grid).
+    #[arg(long, value_name = "ISO8601")]
+    pub to: String,
+    /// Step in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub step: f64,
+    /// Instantaneous (geometric) directions instead of astrometric (light-time corrected) ones.
+    #[arg(long)]
+    pub geometric: bool,
+    /// Add atmospheric refraction to the elevation (Bennett).
+    #[arg(long)]
+    pub refraction: bool,
+    /// Air pressure for --refraction (hPa; default 1013.25).
+    #[arg(long, value_name = "HPA")]
+    pub pressure_hpa: Option<f64>,
+    /// Air temperature for --refraction (°C; default 10).
+    #[arg(long, value_name = "CELSIUS", allow_hyphen_values = true)]
+    pub temperature_c: Option<f64>,
+    /// Standard magnitude (1000 km, phase 90°) of objects the SATCAT in --data-dir does not give.
+    #[arg(long, value_name = "MAG", allow_hyphen_values = true)]
+    pub std_mag: Option<f64>,
+    /// Data directory: EOP table installed by `eop update`, SATCAT (catalog/donnees.sat) for magnitudes.
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+/// Arguments of `aposos passes`.
+#[derive(Debug, Args)]
+pub struct PassesArgs {
+    /// Element-set file in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// LAT_DEG,LON_DEG,HEIGHT_M or a site id from the sites file; repeat for several sites.
+    #[arg(long, value_name = "SITE", allow_hyphen_values = true, required = true)]
+    pub site: Vec<String>,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Start of the search (UTC, ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub from: String,
+    /// End of the search (UTC, ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub to: String,
+    /// Minimum elevation of a pass (deg, geometric).
+    #[arg(long, default_value_t = 10.0, allow_hyphen_values = true)]
+    pub min_el: f64,
+    /// List the optically observable windows (dark site, sunlit object, above the horizon mask, bright enough, away from the Moon) instead of whole passes.
+    #[arg(long)]
+    pub optical: bool,
+    /// With --optical: the site is dark when the Sun is below this elevation (deg).
+    #[arg(long, default_value_t = -12.0, allow_hyphen_values = true)]
+    pub max_sun_el: f64,
+    /// With --optical: smallest angle to the Moon (deg).
+    #[arg(long, default_value_t = 10.0)]
+    pub min_moon_sep: f64,
+    /// Standard magnitude (1000 km, phase 90°) of objects the SATCAT in --data-dir does not give; none: no brightness limit for them.
+    #[arg(long, value_name = "MAG", allow_hyphen_values = true)]
+    pub std_mag: Option<f64>,
+    /// Data directory: EOP table installed by `eop update`, SATCAT (catalog/donnees.sat) for magnitudes.
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 /// Arguments of `aposos sites`.

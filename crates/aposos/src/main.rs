@@ -5,6 +5,9 @@ mod cmd_bench;
 mod cmd_catalog;
 mod cmd_convert;
 mod cmd_demo;
+mod cmd_eop;
+mod cmd_passes;
+mod cmd_predict;
 mod cmd_propagate;
 mod cmd_sites;
 mod demo_data;
@@ -61,5 +64,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Demo(args) => cmd_demo::run(&args),
         cli::Command::Catalog(cli::CatalogCommand::Generate(args)) => cmd_catalog::generate(&args),
         cli::Command::Sites(args) => cmd_sites::run(&args),
+        cli::Command::Predict(args) => cmd_predict::run(&args),
+        cli::Command::Passes(args) => cmd_passes::run(&args),
+        cli::Command::Eop(cli::EopCommand::Update(args)) => cmd_eop::update(&args),
     }
 }

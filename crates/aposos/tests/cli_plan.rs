@@ -62,3 +62,223 @@ fn sites_file_errors_name_site_and_field() {
         stderr(&o)
     );
 }
+
+fn data(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data")
+        .join(name)
+}
+
+/// The two TLE lines of a Vallado verification object (cut at column 69), in a temp file.
+fn vallado_file(norad: &str, tag: &str) -> PathBuf {
+    let text = std::fs::read_to_string(data("SGP4-VER.TLE")).expect("SGP4-VER.TLE");
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("1 {norad}")))
+        .expect("object");
+    let f = temp_dir(tag).join(format!("{norad}.tle"));
+    std::fs::write(
+        &f,
+        format!("{}\n{}\n", &lines[i][..69], &lines[i + 1][..69]),
+    )
+    .unwrap();
+    f
+}
+
+fn csv_rows(out: &str) -> Vec<Vec<String>> {
+    out.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn predict_columns_and_formats() {
+    let f = vallado_file("28057", "predict");
+    let args = [
+        "predict",
+        "--elements",
+        f.to_str().unwrap(),
+        "--site",
+        "33.6744,51.3178,3600",
+        "--from",
+        "2006-06-27T00:00:00Z",
+        "--to",
+        "2006-06-27T00:02:00.27Z",
+        "--step",
+        "60",
+        "--data-dir",
+        "/nonexistent",
+    ];
+    let o = aposos(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("EOP table embedded"), "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    let head = &rows[0];
+    for c in [
+        "norad",
+        "time_utc",
+        "ra_deg",
+        "dec_deg",
+        "az_deg",
+        "el_deg",
+        "range_km",
+        "range_rate_km_s",
+        "sunlit",
+        "sun_el_deg",
+        "mag",
+    ] {
+        assert!(head.iter().any(|h| h == c), "{c}");
+    }
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1][1], "2006-06-27T00:00:00.000Z");
+    assert_eq!(rows[3][1], "2006-06-27T00:02:00.000Z");
+    let ra = &rows[1][2];
+    assert_eq!(ra.split('.').nth(1).unwrap().len(), 9);
+    let sunlit_col = head.iter().position(|h| h == "sunlit").unwrap();
+    assert!(rows[1][sunlit_col] == "1" || rows[1][sunlit_col] == "0");
+    // --std-mag gives magnitudes when sunlit; JSON has the same rows.
+    let mut with_mag = args.to_vec();
+    with_mag.extend([
+        "--std-mag",
+        "4",
+        "--format",
+        "json",
+        "--geometric",
+        "--refraction",
+        "--pressure-hpa",
+        "700",
+        "--temperature-c",
+        "-5",
+    ]);
+    let o = aposos(&with_mag);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert_eq!(v[0]["light_time_s"], 0.0);
+    // Site by name; unknown site and bad options are usage errors.
+    let mut by_name = args.to_vec();
+    by_name[4] = "pe-characato";
+    assert!(aposos(&by_name).status.success());
+    by_name[4] = "atlantis";
+    let o = aposos(&by_name);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ir-gargash"), "{}", stderr(&o));
+    let mut bad = args.to_vec();
+    bad.extend(["--pressure-hpa", "700"]);
+    assert_eq!(aposos(&bad).status.code(), Some(2));
+}
+
+#[test]
+fn passes_and_optical_windows() {
+    let f = vallado_file("28057", "passes");
+    let base = [
+        "passes",
+        "--elements",
+        f.to_str().unwrap(),
+        "--site",
+        "ir-gargash",
+        "--from",
+        "2006-06-26T18:00:00Z",
+        "--to",
+        "2006-06-29T18:00:00Z",
+        "--data-dir",
+        "/nonexistent",
+    ];
+    let o = aposos(&base);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows[0][..9].join(","), "norad,site,rise_utc,rise_az_deg,culminate_utc,culminate_az_deg,max_el_deg,set_utc,set_az_deg");
+    assert!(rows.len() > 5);
+    for r in &rows[1..] {
+        assert_eq!(r[0], "28057");
+        assert!(r[2] < r[4] && r[4] < r[7], "{r:?}");
+        assert!(r[6].parse::<f64>().unwrap() >= 10.0);
+    }
+    // Optical: windows with their start, end and brightest magnitude.
+    let mut opt = base.to_vec();
+    opt.extend(["--optical", "--std-mag", "5", "--site", "pk-islamabad"]);
+    let o = aposos(&opt);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    let head = &rows[0];
+    for c in ["window_start_utc", "window_end_utc", "brightest_mag"] {
+        assert!(head.iter().any(|h| h == c), "{c}");
+    }
+    assert!(rows.len() > 1, "{}", stdout(&o));
+    for r in &rows[1..] {
+        assert!(r[9] < r[10] && r[2] <= r[9] && r[10] <= r[7], "{r:?}");
+        assert!(r[13].parse::<f64>().unwrap() <= 12.0);
+    }
+    // A pass under way at --from has an empty rise.
+    let first = csv_rows(&stdout(&aposos(&base)))[1].clone();
+    let mut mid = base.to_vec();
+    mid[6] = &first[4];
+    let o = aposos(&mid);
+    let r = &csv_rows(&stdout(&o))[1];
+    assert_eq!(r[2], "");
+    assert_eq!(r[7], first[7]);
+    let mut json = base.to_vec();
+    json.extend(["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&aposos(&json).stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), rows_len(&base));
+    let mut bad = base.to_vec();
+    bad[6] = "2006-06-30T00:00:00Z";
+    assert_eq!(aposos(&bad).status.code(), Some(2));
+}
+
+fn rows_len(args: &[&str]) -> usize {
+    stdout(&aposos(args)).lines().count() - 1
+}
+
+#[test]
+fn eop_update_installs_and_is_used() {
+    let dir = temp_dir("eop");
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/eop/finals2000A.all");
+    let o = aposos(&[
+        "eop",
+        "update",
+        "--file",
+        src.to_str().unwrap(),
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("eop/finals2000A.all").exists());
+    let f = vallado_file("28057", "eop");
+    let o = aposos(&[
+        "predict",
+        "--elements",
+        f.to_str().unwrap(),
+        "--site",
+        "ir-gargash",
+        "--from",
+        "2006-06-27T00:00:00Z",
+        "--to",
+        "2006-06-27T00:00:00Z",
+        "--step",
+        "1",
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("eop/finals2000A.all ("),
+        "{}",
+        stderr(&o)
+    );
+    // A broken file is refused and the installed one kept.
+    let bad = dir.join("bad.all");
+    std::fs::write(&bad, "not an EOP table\n").unwrap();
+    let o = aposos(&[
+        "eop",
+        "update",
+        "--file",
+        bad.to_str().unwrap(),
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(dir.join("eop/finals2000A.all").exists());
+}
