@@ -280,6 +280,14 @@ enum Event {
     Max(f64, f64),
 }
 
+impl Event {
+    fn time(&self) -> f64 {
+        match *self {
+            Event::Cross(t, _) | Event::Max(t, _) => t,
+        }
+    }
+}
+
 struct Sample {
     t: f64,
     el: f64,
@@ -413,6 +421,21 @@ impl Scan<'_> {
                 self.crossing(&mut ev, p.t, p.el, q.t, q.el)?;
             }
         }
+        // Maxima of the sampled elevation itself: for slow (GEO) objects the elevation
+        // rate is below the bias of SGP4's velocity and its sign says nothing.
+        for w in s.windows(3) {
+            let (p, m, q) = (&w[0], &w[1], &w[2]);
+            if !p.skipped && !m.skipped && p.el < m.el && m.el >= q.el {
+                let (te, ee) = self.refine_max(m.t, p.t, q.t)?;
+                if !ev
+                    .iter()
+                    .any(|e| matches!(e, Event::Max(t, _) if (t - te).abs() < 1.0))
+                {
+                    ev.push(Event::Max(te, ee));
+                }
+            }
+        }
+        ev.sort_by(|x, y| x.time().total_cmp(&y.time()));
         let first = s.first().map_or(f64::NEG_INFINITY, |x| x.el);
         let last = s.last().map_or(f64::NEG_INFINITY, |x| x.el);
         Ok((ev, first, last))
