@@ -56,30 +56,77 @@ pub enum PassError {
     },
 }
 
-/// Fast TEME → ITRF over one time interval: UT1−UTC and polar motion sampled hourly from an EOP table.
+/// Fast TEME → ITRF over one time interval: GMST 1982 and polar motion from hourly EOP nodes.
+///
+/// Nodes sit on whole UTC hours (so a leap second, at 00:00, falls on a node); within
+/// an hour GMST(UT1) is linear in UTC to far below 1e-12 rad (UT1−UTC is linear between
+/// the daily EOP rows and GMST's quadratic term is negligible), so one evaluation costs a
+/// multiply-add and a sine/cosine instead of the GMST polynomial.
 #[derive(Clone, Debug)]
 pub struct EarthClock {
     from: Epoch,
     span_s: f64,
-    /// (UT1−UTC in s, polar motion matrix) every [`EOP_NODE_STEP_S`] from `from`.
-    nodes: Vec<(f64, Mat3)>,
+    /// Seconds from `from` to the first node (≤ 0).
+    first_node_s: f64,
+    nodes: Vec<ClockNode>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ClockNode {
+    /// GMST 1982 at the node (rad).
+    gmst_rad: f64,
+    /// dGMST/dt over the hour that follows, per UTC second (rad/s).
+    gmst_rate_rad_s: f64,
+    /// GMST 1982 rate per UT1 second at the node (rad/s), Vallado's Earth rate for velocities.
+    omega_rad_s: f64,
+    /// Polar motion matrix at the node.
+    pom: Mat3,
+}
+
+fn gmst_at(ns: i64, eop: &Eop) -> (f64, f64, Mat3) {
+    let ts = TimeScales::from_utc_ns_since_1950(ns, eop);
+    let dut1 = ts.ut1_utc_s();
+    let day = ns.div_euclid(NS_PER_DAY);
+    let rem = ns.rem_euclid(NS_PER_DAY);
+    let ut1 = JulianDate {
+        jd1: JD_1950 + day as f64,
+        jd2: rem as f64 / NS_PER_DAY as f64 + dut1 / 86_400.0,
+    };
+    (
+        gmst82_rad(ut1),
+        gmst82_rate_rad_s(ut1),
+        TemeRotation::new(&ts).pom,
+    )
 }
 
 impl EarthClock {
     /// A clock for `[from, to]` (UTC) with the EOP table `eop`; times are then seconds since `from`.
     pub fn new(from: Epoch, to: Epoch, eop: &Eop) -> Self {
         let span_s = ((to.ns_since_1950() - from.ns_since_1950()) as f64 * 1e-9).max(0.0);
-        let n = (span_s / EOP_NODE_STEP_S).ceil() as usize + 2;
-        let nodes = (0..n)
+        let step_ns = (EOP_NODE_STEP_S * 1e9) as i64;
+        let node0 = from.ns_since_1950() - from.ns_since_1950().rem_euclid(step_ns);
+        let first_node_s = (node0 - from.ns_since_1950()) as f64 * 1e-9;
+        let n = ((span_s - first_node_s) / EOP_NODE_STEP_S).ceil() as usize + 2;
+        let nodes = (0..n as i64)
             .map(|i| {
-                let ns = from.ns_since_1950() + (i as f64 * EOP_NODE_STEP_S * 1e9) as i64;
-                let ts = TimeScales::from_utc_ns_since_1950(ns, eop);
-                (ts.ut1_utc_s(), TemeRotation::new(&ts).pom)
+                let start = node0 + i * step_ns;
+                let (g0, omega_rad_s, pom) = gmst_at(start, eop);
+                // The end of the hour from its left (a leap second's jump of UT1−UTC is at the node).
+                let end = start + step_ns - 1_000_000;
+                let (g1, _, _) = gmst_at(end, eop);
+                ClockNode {
+                    gmst_rad: g0,
+                    gmst_rate_rad_s: (g1 - g0).rem_euclid(std::f64::consts::TAU)
+                        / ((end - start) as f64 * 1e-9),
+                    omega_rad_s,
+                    pom,
+                }
             })
             .collect();
         EarthClock {
             from,
             span_s,
+            first_node_s,
             nodes,
         }
     }
@@ -106,24 +153,14 @@ impl EarthClock {
 
     /// The TEME ↔ ITRF rotation at `t_s` seconds after the start (Vallado, LOD = 0).
     pub fn teme_rotation(&self, t_s: f64) -> TemeRotation {
-        let x = (t_s / EOP_NODE_STEP_S).max(0.0);
-        let i = (x.floor() as usize).min(self.nodes.len().saturating_sub(2));
-        let f = (x - i as f64).clamp(0.0, 1.0);
-        let (d0, pom0) = self.nodes[i];
-        let (d1, pom1) = self.nodes[(i + 1).min(self.nodes.len() - 1)];
-        let dut1 = d0 + (d1 - d0) * f;
-        let pom = if f < 0.5 { pom0 } else { pom1 };
-        let ns = self.from.ns_since_1950() + (t_s * 1e9).round() as i64;
-        let day = ns.div_euclid(NS_PER_DAY);
-        let rem = ns.rem_euclid(NS_PER_DAY);
-        let ut1 = JulianDate {
-            jd1: JD_1950 + day as f64,
-            jd2: rem as f64 / NS_PER_DAY as f64 + dut1 / 86_400.0,
-        };
+        let x = ((t_s - self.first_node_s) / EOP_NODE_STEP_S).max(0.0);
+        let i = (x.floor() as usize).min(self.nodes.len() - 1);
+        let node = &self.nodes[i];
+        let dt = t_s - self.first_node_s - i as f64 * EOP_NODE_STEP_S;
         TemeRotation {
-            gmst_rad: gmst82_rad(ut1),
-            omega_rad_s: gmst82_rate_rad_s(ut1),
-            pom,
+            gmst_rad: node.gmst_rad + node.gmst_rate_rad_s * dt,
+            omega_rad_s: node.omega_rad_s,
+            pom: node.pom,
         }
     }
 }
@@ -168,6 +205,23 @@ impl Observer {
             dir: scale(itrf_km, 1.0 / radius_km),
             radius_km,
         }
+    }
+
+    /// Elevation (rad) and its rate (rad/s) only, as [`Self::look`] (no azimuth: cheaper).
+    pub fn el_and_rate(&self, r_km: Vec3, v_km_s: Vec3) -> (f64, f64) {
+        let rho = sub(r_km, self.itrf_km);
+        let e = mxv(&self.enu, rho);
+        let ed = mxv(&self.enu, v_km_s);
+        let rr = dot(e, e);
+        let h2 = e[0] * e[0] + e[1] * e[1];
+        let h = h2.sqrt();
+        let el = e[2].atan2(h);
+        let rate = if h2 > 0.0 {
+            (ed[2] * rr - e[2] * dot(e, ed)) / (rr * h)
+        } else {
+            0.0
+        };
+        (el, rate)
     }
 
     /// Azimuth, elevation, range and elevation rate of an object at ITRF `r_km` moving at `v_km_s`.
@@ -231,6 +285,16 @@ impl Target {
 
     /// ITRF position (km) and velocity (km/s) at `t_s` seconds after the clock's start.
     pub fn itrf(&self, clock: &EarthClock, t_s: f64) -> Result<(Vec3, Vec3), PassError> {
+        self.itrf_with(clock, t_s, &clock.teme_rotation(t_s))
+    }
+
+    /// As [`Self::itrf`] with the clock's rotation at `t_s` already computed.
+    pub fn itrf_with(
+        &self,
+        clock: &EarthClock,
+        t_s: f64,
+        rot: &TemeRotation,
+    ) -> Result<(Vec3, Vec3), PassError> {
         let t = clock.epoch_at(t_s);
         let s = self
             .sat
@@ -240,9 +304,7 @@ impl Target {
                 time_utc: t,
                 source,
             })?;
-        Ok(clock
-            .teme_rotation(t_s)
-            .teme_to_itrf(s.position_km, s.velocity_km_s))
+        Ok(rot.teme_to_itrf(s.position_km, s.velocity_km_s))
     }
 }
 
@@ -312,11 +374,13 @@ impl Scan<'_> {
     }
 
     fn el(&self, t: f64) -> Result<f64, PassError> {
-        Ok(self.state(t)?.0.el_rad)
+        let (r, v) = self.target.itrf(self.clock, t)?;
+        Ok(self.obs.el_and_rate(r, v).0)
     }
 
     fn rate(&self, t: f64) -> Result<f64, PassError> {
-        Ok(self.state(t)?.0.el_rate_rad_s)
+        let (r, v) = self.target.itrf(self.clock, t)?;
+        Ok(self.obs.el_and_rate(r, v).1)
     }
 
     /// The maximum of the elevation itself near `te` (a zero of the SGP4 velocity's
@@ -356,7 +420,8 @@ impl Scan<'_> {
         let mut out = Vec::new();
         let mut t = a;
         loop {
-            let (look, r, v) = self.state(t)?;
+            let (r, v) = self.target.itrf(self.clock, t)?;
+            let (el, rate) = self.obs.el_and_rate(r, v);
             let rn = norm(r);
             let lambda = (dot(r, self.obs.dir) / rn).clamp(-1.0, 1.0).acos();
             let h = (0.1 * rn / norm(v).max(1e-6)).clamp(5.0, 1800.0);
@@ -364,8 +429,8 @@ impl Scan<'_> {
             let skipped = skip > h;
             out.push(Sample {
                 t,
-                el: look.el_rad,
-                rate: look.el_rate_rad_s,
+                el,
+                rate,
                 skipped,
             });
             if t >= b {
@@ -671,6 +736,16 @@ pub(crate) mod tests {
         let clock = EarthClock::new(from, from.add_ns(86_400_000_000_000), eop);
         let r = [6000.0, -3000.0, 2500.0];
         let v = [1.0, 5.0, -4.0];
+        // Across the 2016-12-31 leap second too.
+        let ls = Epoch::parse_iso("2016-12-31T20:17:00").unwrap();
+        let ls_clock = EarthClock::new(ls, ls.add_ns(8 * 3_600_000_000_000), eop);
+        for k in 0..50 {
+            let t = k as f64 * 577.3;
+            let ts = TimeScales::from_utc_ns_since_1950(ls_clock.epoch_at(t).ns_since_1950(), eop);
+            let (re, _) = TemeRotation::new(&ts).teme_to_itrf(r, v);
+            let (rf, _) = ls_clock.teme_rotation(t).teme_to_itrf(r, v);
+            assert!(norm(sub(re, rf)) < 1e-5, "{t}: {:?}", norm(sub(re, rf)));
+        }
         for k in 0..25 {
             let t = k as f64 * 3599.7;
             let ts = TimeScales::from_utc_ns_since_1950(clock.epoch_at(t).ns_since_1950(), eop);

@@ -250,13 +250,15 @@ fn seen(
     std_mag: Option<f64>,
     t: f64,
 ) -> Result<Seen, PassError> {
-    let (r, v) = target.itrf(clock, t)?;
+    let rot = clock.teme_rotation(t);
+    let (r, v) = target.itrf_with(clock, t, &rot)?;
     let look = night.observer.look(r, v);
     let el_deg = look.el_rad.to_degrees();
     let mut ok = el_deg >= opts.min_el_deg
         && look.el_rad >= night.site.mask_rad(look.az_rad)
         && night.dark.iter().any(|&(a, b)| t >= a && t <= b);
-    let (sun, moon) = sky.sun_moon_itrf_km(clock, t);
+    let (sun_teme, moon_teme) = sky.sun_moon_teme_km(t);
+    let sun = rot.teme_to_itrf(sun_teme, [0.0; 3]).0;
     let site = night.observer.itrf_km;
     let sunlit = illumination(r, sun).is_sunlit();
     ok &= sunlit;
@@ -271,6 +273,7 @@ fn seen(
         ok &= m <= night.site.telescope.limiting_mag;
     }
     if ok {
+        let moon = rot.teme_to_itrf(moon_teme, [0.0; 3]).0;
         let sep = angular_separation_rad(sub(r, site), sub(moon, site));
         ok = sep.to_degrees() >= opts.min_moon_sep_deg;
     }
