@@ -107,6 +107,18 @@ impl Epoch {
         Self { ns_since_1950: ns }
     }
 
+    /// The current time of the system clock (UTC), truncated to whole
+    /// microseconds, so that [`Epoch::to_iso`] writes 6 decimals.
+    pub fn now_utc_micros() -> Self {
+        let unix_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_nanos()).unwrap_or(0))
+            .unwrap_or(0);
+        Self {
+            ns_since_1950: DAYS_1970_FROM_1950 * NS_PER_DAY + unix_ns - unix_ns % 1000,
+        }
+    }
+
     /// Nanoseconds since 1950-01-01T00:00:00 UTC.
     pub const fn ns_since_1950(self) -> i64 {
         self.ns_since_1950
@@ -204,7 +216,8 @@ impl Epoch {
 
     /// Minutes from `other` to `self` (positive when `self` is later).
     pub fn minutes_since(self, other: Epoch) -> f64 {
-        (self.ns_since_1950 - other.ns_since_1950) as f64 / 60e9
+        // i128: epochs span 1800–2200, more than an i64 of nanoseconds can hold.
+        (self.ns_since_1950 as i128 - other.ns_since_1950 as i128) as f64 / 60e9
     }
 
     /// ISO 8601 text `YYYY-MM-DDTHH:MM:SS.ffffff` (9 decimals if sub-microsecond).
@@ -375,6 +388,18 @@ mod tests {
         assert!(Epoch::parse_iso("garbage").is_err());
         assert!(Epoch::parse_iso("2023-01-01T00:00:00.x").is_err());
         assert!(Epoch::parse_iso("２023-01-01").is_err());
+    }
+
+    #[test]
+    fn minutes_between_extreme_epochs_do_not_overflow() {
+        let early = Epoch::parse_iso("1800-01-01T00:00:00").unwrap();
+        let late = Epoch::parse_iso("2200-12-31T00:00:00").unwrap();
+        let minutes = late.minutes_since(early);
+        assert!(
+            (minutes - 401.0 * 365.2425 * 1440.0).abs() < 2.0 * 1440.0,
+            "{minutes}"
+        );
+        assert_eq!(early.minutes_since(late), -minutes);
     }
 
     #[test]

@@ -231,7 +231,8 @@ fn draw_shape(regime: Regime, rng: &mut SplitMix64) -> Shape {
         },
         Regime::Molniya => {
             let a = (MU_KM3_S2 * (43_082.0_f64 / TAU).powi(2)).cbrt();
-            let e = 0.70 + rng.normal() * 0.02;
+            // Bounded so that perigee stays above ~790 km (a = 26,560 km).
+            let e = (0.70 + rng.normal() * 0.02).clamp(0.64, 0.73);
             Shape {
                 perigee_km: a * (1.0 - e) - EARTH_RADIUS_KM,
                 apogee_km: a * (1.0 + e) - EARTH_RADIUS_KM,
@@ -421,6 +422,22 @@ mod tests {
                 (got - share).abs() < 1.5,
                 "{regime:?}: {got:.2} % vs {share} %"
             );
+        }
+    }
+
+    #[test]
+    fn every_generated_object_propagates_for_a_day() {
+        for seed in [1, 2, 3, 2026] {
+            for o in generate_catalog(3_000, seed, reference()) {
+                let sat = crate::Sgp4::new(&o.elements).unwrap();
+                for t in [0.0, 180.0, 360.0, 720.0, 1080.0, 1440.0] {
+                    assert!(
+                        sat.propagate(t).is_ok(),
+                        "seed {seed}: {:?} fails at {t} min",
+                        o.elements.object_name
+                    );
+                }
+            }
         }
     }
 

@@ -8,8 +8,25 @@ use aposos_formats::write_elements;
 /// Runs the conversion; refused input records make the exit code 1 after the good ones are written.
 pub fn run(args: &ConvertArgs) -> anyhow::Result<()> {
     let loaded = elements_io::load(&args.elements, args.lenient)?;
-    let text = write_elements(&loaded.elements, args.to.to_format())
-        .with_context(|| format!("cannot write {} as {:?}", args.elements.display(), args.to))?;
+    let format = args.to.to_format();
+    // An object the target format cannot carry is refused alone; the others are written.
+    let mut writable = Vec::with_capacity(loaded.elements.len());
+    let mut unwritable = 0usize;
+    for el in loaded.elements {
+        match write_elements(std::slice::from_ref(&el), format) {
+            Ok(_) => writable.push(el),
+            Err(e) => {
+                unwritable += 1;
+                eprintln!(
+                    "error: {}: object {}: cannot be written as {format}: {e}",
+                    args.elements.display(),
+                    el.norad_cat_id
+                );
+            }
+        }
+    }
+    let text = write_elements(&writable, format)
+        .with_context(|| format!("cannot write {} as {format}", args.elements.display()))?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -20,12 +37,12 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<()> {
             out.flush()?;
         }
     }
-    if loaded.rejected > 0 {
+    if loaded.rejected + unwritable > 0 {
         bail!(
             "{} record(s) of {} refused; {} converted",
-            loaded.rejected,
+            loaded.rejected + unwritable,
             args.elements.display(),
-            loaded.elements.len()
+            writable.len()
         );
     }
     Ok(())

@@ -128,7 +128,8 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     let mut progress = Progress::new(cat.elements.len() as u64, "propagating");
     let mut summaries: Vec<ObjectSummary> = Vec::with_capacity(cat.elements.len());
     let mut buffers = GridBuffers::default();
-    for chunk in cat.elements.chunks(CHUNK_OBJECTS) {
+    let chunk_objects = (CHUNK_CELLS / grid.len().max(1)).clamp(1, CHUNK_OBJECTS);
+    for chunk in cat.elements.chunks(chunk_objects) {
         summaries.extend(summarise_chunk(chunk, &grid, &mut buffers)?);
         progress.inc(chunk.len() as u64);
     }
@@ -174,8 +175,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Objects propagated per SIMD batch (bounds the memory of the state grid).
+/// Most objects propagated per SIMD batch.
 const CHUNK_OBJECTS: usize = 2048;
+/// Most states per SIMD batch (bounds the memory of the grid: 49 bytes a state).
+const CHUNK_CELLS: usize = 4_000_000;
 
 /// Reused output grids of the batch propagator.
 #[derive(Default)]

@@ -7,7 +7,7 @@ use crate::times;
 use crate::UsageError;
 use anyhow::{bail, Context};
 use aposos_formats::{ElementSet, Epoch};
-use aposos_orbit::Sgp4;
+use aposos_orbit::{ResonanceState, Sgp4};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -29,7 +29,9 @@ impl Times {
     }
 }
 
-/// Objects formatted in parallel per window, then written in order.
+/// Rows formatted in parallel per window (bounds memory), then written in order.
+const WINDOW_ROWS: usize = 1_000_000;
+/// Most objects per window.
 const WINDOW_OBJECTS: usize = 512;
 
 /// Runs the propagation; exit code 0 unless no object could be propagated at all.
@@ -71,7 +73,8 @@ pub fn run(args: &PropagateArgs) -> anyhow::Result<()> {
     let mut progress = Progress::new(loaded.elements.len() as u64, "propagating");
     let mut propagated_objects = 0usize;
     let mut first_row = true;
-    for window in loaded.elements.chunks(WINDOW_OBJECTS) {
+    let window_objects = (WINDOW_ROWS / times.len().max(1)).clamp(1, WINDOW_OBJECTS);
+    for window in loaded.elements.chunks(window_objects) {
         let results: Vec<ObjectRows> = window
             .par_iter()
             .map(|el| object_rows(el, &times, args.format, time_column))
@@ -134,12 +137,14 @@ fn object_rows(
         }
     };
     let mut rows = 0;
+    // Carried along the object's times: deep-space resonance integration stays linear in time.
+    let mut resonance = ResonanceState::default();
     for i in 0..times.len() {
         let (tsince, label) = match times {
             Times::Tsince(t) => (t[i], None),
             Times::Utc(t) => (t[i].0.minutes_since(el.epoch), Some(t[i].1.as_str())),
         };
-        let state = match sat.propagate(tsince) {
+        let state = match sat.propagate_with_state(tsince, &mut resonance) {
             Ok(s) => s,
             Err(e) => {
                 let at = label.map_or_else(

@@ -27,7 +27,7 @@ pub fn load(path: &Path, lenient: bool) -> anyhow::Result<LoadedElements> {
     let opts = ReadOptions { lenient };
     let read = read_elements(&name, &text, &opts);
     for w in &read.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{w}");
     }
     for e in &read.errors {
         eprintln!("error: {e}");

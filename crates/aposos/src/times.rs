@@ -51,7 +51,10 @@ pub fn range(start: f64, stop: f64, step: f64) -> Result<Vec<f64>, String> {
             n + 1.0
         ));
     }
-    let mut out: Vec<f64> = (0..=n as usize).map(|i| start + i as f64 * step).collect();
+    // Rounded to 1e-9 min so that 0:1:0.1 gives 0.3, not 0.30000000000000004.
+    let mut out: Vec<f64> = (0..=n as usize)
+        .map(|i| ((start + i as f64 * step) * 1e9).round() / 1e9 + 0.0)
+        .collect();
     match out.last_mut() {
         Some(last) if ((stop - *last) / step).abs() < 1e-9 => *last = stop,
         _ => out.push(stop),
@@ -75,14 +78,16 @@ pub fn utc_grid(from: &str, to: &str, step_s: f64) -> Result<Vec<Epoch>, String>
     if step_ns <= 0 {
         return Err(format!("--step {step_s} s is below one nanosecond"));
     }
-    let span = to_epoch.ns_since_1950() - from_epoch.ns_since_1950();
-    let n = span / step_ns;
+    // i128: the span between two accepted epochs can exceed an i64 of nanoseconds.
+    let span = to_epoch.ns_since_1950() as i128 - from_epoch.ns_since_1950() as i128;
+    let n = span / step_ns as i128;
     if n as u64 + 1 > MAX_TIME_POINTS as u64 {
         return Err(format!(
             "{} time points is more than the limit of {MAX_TIME_POINTS}",
             n + 1
         ));
     }
+    let n = n as i64;
     Ok((0..=n).map(|i| from_epoch.add_ns(i * step_ns)).collect())
 }
 
@@ -115,7 +120,20 @@ mod tests {
             parse_tsince_list("0:10:3").unwrap(),
             vec![0.0, 3.0, 6.0, 9.0, 10.0]
         );
-        assert_eq!(parse_tsince_list("0:1:0.1").unwrap().len(), 11);
+        let tenths = parse_tsince_list("0:1:0.1").unwrap();
+        assert_eq!(tenths.len(), 11);
+        assert_eq!(tenths[3].to_string(), "0.3");
+        assert_eq!(tenths[6].to_string(), "0.6");
+        assert_eq!(
+            parse_tsince_list("-1:0:0.5")
+                .unwrap()
+                .last()
+                .unwrap()
+                .to_string(),
+            "0"
+        );
+        let far = utc_grid("1800-01-01T00:00:00", "2200-12-31T00:00:00", 1.0);
+        assert!(far.unwrap_err().contains("limit"));
         assert_eq!(parse_tsince_list("5:5:1").unwrap(), vec![5.0]);
         assert!(parse_tsince_list("0:10:0").is_err());
         assert!(parse_tsince_list("0,abc").unwrap_err().contains("item 2"));

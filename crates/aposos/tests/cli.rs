@@ -466,3 +466,45 @@ fn demo_uses_the_real_snapshot_joined_with_satcat() {
         assert!(matched > 500 && matched < objects, "{out}");
     }
 }
+
+#[test]
+fn convert_refuses_only_the_object_the_format_cannot_carry() {
+    let dir = temp_dir("unwritable");
+    let json = dir.join("three.json");
+    let o = aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "3",
+        "--to",
+        "omm-json",
+        "--output",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    v[1]["NORAD_CAT_ID"] = serde_json::json!(400_000_001u64);
+    std::fs::write(&json, v.to_string()).unwrap();
+    let o = aposos(&[
+        "convert",
+        "--elements",
+        json.to_str().unwrap(),
+        "--to",
+        "tle",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 4, "the two others are written");
+    let err = stderr(&o);
+    assert!(err.contains("400000001") && err.contains("as tle"), "{err}");
+    // OMM carries the large number.
+    let o = aposos(&[
+        "convert",
+        "--elements",
+        json.to_str().unwrap(),
+        "--to",
+        "omm-kvn",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("400000001"));
+}
