@@ -488,9 +488,21 @@ impl Scan<'_> {
         }
         // Maxima of the sampled elevation itself: for slow (GEO) objects the elevation
         // rate is below the bias of SGP4's velocity and its sign says nothing.
+        let fast = std::f64::consts::TAU / self.target.sat.mean_motion_rad_per_min() < 225.0;
         for w in s.windows(3) {
             let (p, m, q) = (&w[0], &w[1], &w[2]);
             if !p.skipped && !m.skipped && p.el < m.el && m.el >= q.el {
+                // For a near-Earth object (period < 225 min), a maximum already found from
+                // the rate inside [p, q] is this one (the refinement below would converge to
+                // it again, within 1 s): skip the work. Not for slow objects, whose flat,
+                // noisy elevation can have several maxima there.
+                if fast
+                    && ev
+                        .iter()
+                        .any(|e| matches!(e, Event::Max(t, _) if *t >= p.t && *t <= q.t))
+                {
+                    continue;
+                }
                 let (te, ee) = self.refine_max(m.t, p.t, q.t)?;
                 if !ev
                     .iter()

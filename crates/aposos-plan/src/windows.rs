@@ -42,6 +42,8 @@ use rayon::prelude::*;
 pub const SKY_NODE_STEP_S: f64 = 600.0;
 /// Earth radius (km) used by the can-it-be-sunlit bound (below the shadow model's 6378.137 km: conservative).
 const SHADOW_BOUND_RADIUS_KM: f64 = 6350.0;
+/// Above this distance (km) from the Earth's centre an object on the Sun's side of the terminator plane is sunlit.
+const SUNLIT_BOUND_RADIUS_KM: f64 = 6400.0;
 /// Windows separated by less than this (s) are merged.
 pub const MERGE_GAP_S: f64 = 60.0;
 /// Time tolerance of window edges (s).
@@ -241,6 +243,7 @@ fn body_el(obs: &Observer, body_itrf_km: Vec3) -> f64 {
     azel_from_enu_rad(e).1
 }
 
+#[allow(clippy::too_many_arguments)]
 fn seen(
     target: &Target,
     night: &SiteNight,
@@ -249,23 +252,52 @@ fn seen(
     opts: &WindowOptions,
     std_mag: Option<f64>,
     t: f64,
+    full: bool,
 ) -> Result<Seen, PassError> {
+    // Unless `full`, the conditions are tested cheapest first and the first failing one
+    // ends the evaluation: `el_deg` and `mag` of an unobservable instant are then not
+    // meaningful (the callers use them only for observable instants, or ask for `full`).
+    let not = |el_deg: f64| Seen {
+        observable: false,
+        el_deg,
+        mag: None,
+    };
+    let dark = night.dark.iter().any(|&(a, b)| t >= a && t <= b);
+    if !full && !dark {
+        return Ok(not(f64::NAN));
+    }
     let rot = clock.teme_rotation(t);
-    let (r, v) = target.itrf_with(clock, t, &rot)?;
-    let look = night.observer.look(r, v);
-    let el_deg = look.el_rad.to_degrees();
-    let mut ok = el_deg >= opts.min_el_deg
-        && look.el_rad >= night.site.mask_rad(look.az_rad)
-        && night.dark.iter().any(|&(a, b)| t >= a && t <= b);
+    let (r, _) = target.itrf_with(clock, t, &rot)?;
+    let site = night.observer.itrf_km;
+    let mut ok = dark;
+    // Elevation as `Observer::look` computes it; the azimuth only when the mask needs it.
+    let rho = sub(r, site);
+    let e = [
+        dot(night.observer.enu[0], rho),
+        dot(night.observer.enu[1], rho),
+        dot(night.observer.enu[2], rho),
+    ];
+    let (az_rad, el_rad) = azel_from_enu_rad(e);
+    let range_km = dot(e, e).sqrt();
+    ok &= el_rad.to_degrees() >= opts.min_el_deg && el_rad >= night.site.mask_rad(az_rad);
+    let el_deg = el_rad.to_degrees();
+    if !full && !ok {
+        return Ok(not(el_deg));
+    }
     let (sun_teme, moon_teme) = sky.sun_moon_teme_km(t);
     let sun = rot.teme_to_itrf(sun_teme, [0.0; 3]).0;
-    let site = night.observer.itrf_km;
-    let sunlit = illumination(r, sun).is_sunlit();
+    // On the Sun's side of the terminator plane and well above the surface, the
+    // conical test always says sunlit (the Earth subtends < 86°, the Sun > 89.99° away).
+    let sunlit = (dot(r, sun) >= 0.0 && dot(r, r) >= SUNLIT_BOUND_RADIUS_KM.powi(2))
+        || illumination(r, sun).is_sunlit();
     ok &= sunlit;
+    if !full && !ok {
+        return Ok(not(el_deg));
+    }
     let mag = match std_mag {
         Some(m) if sunlit => {
             let phase = angular_separation_rad(sub(sun, r), sub(site, r));
-            Some(visual_magnitude(m, look.range_km, phase))
+            Some(visual_magnitude(m, range_km, phase))
         }
         _ => None,
     };
@@ -364,7 +396,8 @@ fn windows_in(
     b: f64,
     out: &mut Vec<Window>,
 ) -> Result<(), PassError> {
-    let see = |t: f64| seen(target, night, clock, sky, opts, std_mag, t);
+    let see = |t: f64| seen(target, night, clock, sky, opts, std_mag, t, false);
+    let see_full = |t: f64| seen(target, night, clock, sky, opts, std_mag, t, true);
     let n = ((b - a) / 40.0).clamp(2.0, 300.0);
     let steps = ((b - a) / n).ceil().max(1.0) as usize;
     let mut prev: Option<(f64, Seen)> = None;
@@ -386,11 +419,11 @@ fn windows_in(
         match (s.observable, edge, &mut cur) {
             (true, None, None) => cur = Some((t, s.el_deg, s.mag)),
             (true, Some(e), None) => {
-                let se = see(e)?;
+                let se = see_full(e)?;
                 cur = Some((e, se.el_deg.max(s.el_deg), min_opt(se.mag, s.mag)));
             }
             (false, Some(e), Some(c)) => {
-                let se = see(e - WINDOW_TOL_S)?;
+                let se = see_full(e - WINDOW_TOL_S)?;
                 spans.push((c.0, e, c.1.max(se.el_deg), min_opt(c.2, se.mag)));
                 cur = None;
             }
