@@ -47,6 +47,96 @@ fn assert_same(a: &[ElementSet], b: &[ElementSet], what: &str) {
     }
 }
 
+/// Header/metadata keywords that the KVN and XML writers fill when an element
+/// set has none (CCSDS 502.0-B-3 makes them mandatory there), with the value
+/// written (`None`: `CREATION_DATE`, the time of writing).
+const FILLED: [(&str, Option<&str>); 7] = [
+    ("CCSDS_OMM_VERS", Some("3.0")),
+    ("CREATION_DATE", None),
+    ("ORIGINATOR", Some("APOSOS")),
+    ("CENTER_NAME", Some("EARTH")),
+    ("REF_FRAME", Some("TEME")),
+    ("TIME_SYSTEM", Some("UTC")),
+    ("MEAN_ELEMENT_THEORY", Some("SGP4")),
+];
+
+fn slot<'a>(es: &'a mut ElementSet, key: &str) -> &'a mut Option<String> {
+    let m = &mut es.omm;
+    match key {
+        "CCSDS_OMM_VERS" => &mut m.ccsds_omm_vers,
+        "CREATION_DATE" => &mut m.creation_date,
+        "ORIGINATOR" => &mut m.originator,
+        "CENTER_NAME" => &mut m.center_name,
+        "REF_FRAME" => &mut m.ref_frame,
+        "TIME_SYSTEM" => &mut m.time_system,
+        _ => &mut m.mean_element_theory,
+    }
+}
+
+/// Checks that `back` (read from KVN/XML written from `original`) holds, for every
+/// header/metadata keyword `original` lacks, exactly the value the writer fills, and
+/// returns `back` with those filled values removed again (to compare with `original`).
+fn unfill(back: &[ElementSet], original: &[ElementSet], what: &str) -> Vec<ElementSet> {
+    let mut out = back.to_vec();
+    for (b, o) in out.iter_mut().zip(original) {
+        let mut o = o.clone();
+        for (key, value) in FILLED {
+            if slot(&mut o, key).is_some() {
+                continue;
+            }
+            let filled = slot(b, key).take();
+            match (value, filled.as_deref()) {
+                (Some(v), Some(f)) => assert_eq!(f, v, "{what}: {key}"),
+                (None, Some(f)) => assert!(
+                    f.len() == 26 && aposos_formats::Epoch::parse_iso(f).is_ok(),
+                    "{what}: {key} {f:?} is not an ISO time with microseconds"
+                ),
+                (_, None) => panic!("{what}: {key} not written"),
+            }
+        }
+    }
+    out
+}
+
+/// Every key/value of `original` (a JSON array of objects) is in `after` unchanged;
+/// the keys added are exactly the header/metadata keywords the object lacked
+/// (`FILLED`), with the values the KVN/XML writers fill.
+fn assert_json_kept(original: &Value, after: &Value) {
+    let (Some(a), Some(b)) = (original.as_array(), after.as_array()) else {
+        panic!("not JSON arrays");
+    };
+    assert_eq!(a.len(), b.len());
+    for (i, (a, b)) in a.iter().zip(b).enumerate() {
+        let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+            panic!("[{i}] not an object");
+        };
+        for (k, v) in a {
+            assert_eq!(b.get(k), Some(v), "[{i}].{k} changed");
+        }
+        let mut added: Vec<&str> = b
+            .keys()
+            .filter(|k| !a.contains_key(*k))
+            .map(String::as_str)
+            .collect();
+        added.sort_unstable();
+        let expected: Vec<&str> = FILLED
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| !a.contains_key(*k))
+            .collect();
+        let mut sorted = expected.clone();
+        sorted.sort_unstable();
+        assert_eq!(added, sorted, "[{i}]: keys added");
+        for (k, value) in FILLED.iter().filter(|(k, _)| expected.contains(k)) {
+            let got = b.get(*k).and_then(Value::as_str).unwrap_or_default();
+            match value {
+                Some(v) => assert_eq!(got, *v, "[{i}].{k}"),
+                None => assert!(aposos_formats::Epoch::parse_iso(got).is_ok(), "[{i}].{k}"),
+            }
+        }
+    }
+}
+
 fn read_ok(name: &str, text: &str, format: Format) -> Vec<ElementSet> {
     let r = read_as(name, text, format, &ReadOptions::default());
     assert!(r.errors.is_empty(), "{format}: {:?}", r.errors.first());
@@ -64,7 +154,10 @@ fn tle_through_omm(tle_text: &str, format: Format) {
             Some(omm),
             "written {omm} is detected as such"
         );
-        let back = read_ok("omm", &text, omm);
+        let mut back = read_ok("omm", &text, omm);
+        if matches!(omm, Format::OmmKvn | Format::OmmXml) {
+            back = unfill(&back, &elements, omm.name());
+        }
         assert_same(&back, &elements, omm.name());
         let tle_back = write_elements(&back, format).unwrap_or_else(|e| panic!("{e}"));
         if let Some((a, b)) = tle_back.lines().zip(tle_text.lines()).find(|(a, b)| a != b) {
@@ -138,16 +231,16 @@ fn json_to_kvn_to_xml_to_csv_to_json_keeps_every_value() {
     assert_eq!(original.len(), 3);
     assert_eq!(original[1].omm.comments.len(), 2);
     assert!(original[1].mean_motion_dot_rev_per_day2.is_sign_negative());
-    let mut current = original.clone();
-    for format in [
-        Format::OmmKvn,
-        Format::OmmXml,
-        Format::OmmCsv,
-        Format::OmmJson,
-    ] {
+    // KVN fills the mandatory header/metadata keywords the JSON lacks; from then on
+    // every encoding keeps every value.
+    let kvn = write_elements(&original, Format::OmmKvn).unwrap_or_else(|e| panic!("{e}"));
+    let mut current = read_ok("step", &kvn, Format::OmmKvn);
+    assert_same(&unfill(&current, &original, "kvn"), &original, "kvn");
+    let expected = current.clone();
+    for format in [Format::OmmXml, Format::OmmCsv, Format::OmmJson] {
         let text = write_elements(&current, format).unwrap_or_else(|e| panic!("{format}: {e}"));
         current = read_ok("step", &text, format);
-        assert_same(&current, &original, format.name());
+        assert_same(&current, &expected, format.name());
         // f64 equality treats -0.0 == 0.0; check the bits.
         assert!(
             current[1].mean_motion_dot_rev_per_day2.is_sign_negative(),
@@ -157,28 +250,14 @@ fn json_to_kvn_to_xml_to_csv_to_json_keeps_every_value() {
     let final_json = write_elements(&current, Format::OmmJson).unwrap_or_else(|e| panic!("{e}"));
     let a: Value = serde_json::from_str(RICH_JSON).unwrap_or(Value::Null);
     let b: Value = serde_json::from_str(&final_json).unwrap_or(Value::Null);
-    // Defaults (CCSDS_OMM_VERS 3.0, CENTER_NAME EARTH, REF_FRAME TEME, TIME_SYSTEM UTC,
-    // MEAN_ELEMENT_THEORY SGP4) are read as "absent" and not written back to JSON.
-    let mut a = a;
-    if let Some(objects) = a.as_array_mut() {
-        for o in objects.iter_mut().filter_map(Value::as_object_mut) {
-            for (k, default) in [
-                ("CCSDS_OMM_VERS", "3.0"),
-                ("CENTER_NAME", "EARTH"),
-                ("REF_FRAME", "TEME"),
-                ("TIME_SYSTEM", "UTC"),
-                ("MEAN_ELEMENT_THEORY", "SGP4"),
-            ] {
-                if o.get(k).and_then(Value::as_str) == Some(default) {
-                    o.remove(k);
-                }
-            }
-        }
-    }
-    assert_eq!(a, b);
+    // Nothing stripped: explicit defaults (CENTER_NAME "EARTH", …) come back too.
+    assert_json_kept(&a, &b);
+    // The Space-Track object had every header/metadata keyword: it comes back identical.
+    assert_eq!(a[0], b[0]);
 }
 
-/// A CelesTrak-style JSON (no header or metadata) comes back as the same JSON value.
+/// A CelesTrak-style JSON (no header or metadata) comes back with every value, plus the
+/// header/metadata keywords KVN and XML require.
 #[test]
 fn celestrak_json_value_equal_after_kvn_and_xml() {
     let text = RICH_JSON.lines().nth(3).unwrap_or("").to_string();
@@ -188,11 +267,16 @@ fn celestrak_json_value_equal_after_kvn_and_xml() {
     let via_kvn = read_ok("gp.kvn", &kvn, Format::OmmKvn);
     let xml = write_elements(&via_kvn, Format::OmmXml).unwrap_or_default();
     let via_xml = read_ok("gp.xml", &xml, Format::OmmXml);
-    assert_same(&via_xml, &elements, "kvn then xml");
+    assert_same(&via_xml, &via_kvn, "kvn then xml");
+    assert_same(
+        &unfill(&via_xml, &elements, "xml"),
+        &elements,
+        "kvn then xml",
+    );
     let json = write_elements(&via_xml, Format::OmmJson).unwrap_or_default();
     let a: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let b: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
-    assert_eq!(a, b);
+    assert_json_kept(&a, &b);
 }
 
 #[test]
@@ -214,8 +298,13 @@ fn read_elements_detects_every_written_format() {
         assert_eq!(r.format, Some(f));
         assert!(r.errors.is_empty(), "{f}: {:?}", r.errors);
         assert_eq!(r.elements.len(), elements.len());
+        let back = if matches!(f, Format::OmmKvn | Format::OmmXml) {
+            unfill(&r.elements, &elements, f.name())
+        } else {
+            r.elements
+        };
         if f != Format::Tle {
-            assert_same(&r.elements, &elements, f.name());
+            assert_same(&back, &elements, f.name());
         }
     }
 }

@@ -7,10 +7,16 @@
 //! message is refused with an error naming its line and keyword; the reader
 //! goes on at the next `CCSDS_OMM_VERS`.
 //!
+//! Values are trimmed: KVN (CCSDS 502.0-B-3) ignores leading and
+//! trailing blanks around a value and after `COMMENT`, so an `OBJECT_NAME` or
+//! comment with leading/trailing spaces comes back without them. This is
+//! inherent to KVN; use JSON, CSV or XML to keep such spaces.
+//!
 //! The writer writes the header (`CCSDS_OMM_VERS`, `COMMENT`s, `CREATION_DATE`
-//! and `ORIGINATOR` when known), the metadata (with the defaults `EARTH`,
-//! `TEME`, `UTC`, `SGP4` when absent), the mean elements and the TLE
-//! parameters, keywords padded to 19 columns, a blank line between messages.
+//! and `ORIGINATOR`, mandatory in CCSDS 502.0-B-3: when unknown, the current
+//! UTC time and `APOSOS`), the metadata (with the defaults `EARTH`, `TEME`,
+//! `UTC`, `SGP4` when absent), the mean elements and the TLE parameters,
+//! keywords padded to 19 columns, a blank line between messages.
 
 use super::{to_fields, Ctx, RawField, RawObject, RawValue, Where};
 use crate::detect::Format;
@@ -229,7 +235,11 @@ MEAN_MOTION_DDOT    = 0
         assert_eq!(es.bstar_per_earth_radii, -0.11606e-4);
         assert_eq!(es.omm.ccsds_omm_vers.as_deref(), Some("2.0"));
         assert_eq!(es.omm.originator.as_deref(), Some("18 SPCS"));
-        assert_eq!(es.omm.center_name, None);
+        // Explicit defaults are kept as written.
+        assert_eq!(es.omm.center_name.as_deref(), Some("EARTH"));
+        assert_eq!(es.omm.ref_frame.as_deref(), Some("TEME"));
+        assert_eq!(es.omm.time_system.as_deref(), Some("UTC"));
+        assert_eq!(es.omm.mean_element_theory.as_deref(), Some("SGP4"));
         assert_eq!(es.omm.comments, vec!["GENERATED VIA SPACE-TRACK.ORG API"]);
     }
 
@@ -271,5 +281,32 @@ MEAN_MOTION_DDOT    = 0
         let back = read_omm_kvn("w.kvn", &text, &ReadOptions::default());
         assert!(back.errors.is_empty(), "{:?}", back.errors);
         assert_eq!(back.elements, r.elements);
+    }
+
+    /// CCSDS 502.0-B-3 makes CREATION_DATE and ORIGINATOR mandatory: written even when unknown.
+    #[test]
+    fn writes_mandatory_header_when_unknown() {
+        let r = read_omm_kvn("iss.kvn", ISS, &ReadOptions::default());
+        let mut es = r.elements[0].clone();
+        es.omm = crate::element_set::OmmMetadata::default();
+        let before = crate::Epoch::now_utc_micros();
+        let text = write_omm_kvn(&[es]).unwrap_or_default();
+        let after = crate::Epoch::now_utc_micros();
+        let value = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{key:<19} = ")))
+                .map(str::to_string)
+        };
+        assert_eq!(value("CCSDS_OMM_VERS").as_deref(), Some("3.0"));
+        assert_eq!(value("ORIGINATOR").as_deref(), Some("APOSOS"));
+        assert_eq!(value("CENTER_NAME").as_deref(), Some("EARTH"));
+        let created = value("CREATION_DATE").unwrap_or_default();
+        // ISO with microseconds: YYYY-MM-DDTHH:MM:SS.ffffff
+        assert_eq!(created.len(), 26, "{created}");
+        let t = crate::Epoch::parse_iso(&created).unwrap_or_else(|e| panic!("{e}"));
+        assert!(before <= t && t <= after, "{created}");
+        let back = read_omm_kvn("w.kvn", &text, &ReadOptions::default());
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
+        assert_eq!(back.elements[0].omm.creation_date, Some(created));
     }
 }

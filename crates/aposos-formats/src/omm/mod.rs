@@ -7,9 +7,9 @@
 //!
 //! | keyword | required | value |
 //! |---|---|---|
-//! | `CCSDS_OMM_VERS`, `CREATION_DATE`, `ORIGINATOR` | no | header; version `3.0` is read as absent; `CREATION_DATE` an ISO time, empty allowed (CelesTrak) |
+//! | `CCSDS_OMM_VERS`, `CREATION_DATE`, `ORIGINATOR` | no | header; `CREATION_DATE` an ISO time, empty allowed (CelesTrak) |
 //! | `OBJECT_NAME`, `OBJECT_ID` | no | text |
-//! | `CENTER_NAME`, `REF_FRAME`, `TIME_SYSTEM`, `MEAN_ELEMENT_THEORY` | no | text; the defaults `EARTH`, `TEME`, `UTC`, `SGP4` are read as absent |
+//! | `CENTER_NAME`, `REF_FRAME`, `TIME_SYSTEM`, `MEAN_ELEMENT_THEORY` | no | text |
 //! | `EPOCH` | yes | ISO 8601 UTC time |
 //! | `MEAN_MOTION` | yes | rev/day, > 0 |
 //! | `ECCENTRICITY` | yes | 0 ≤ e < 1 |
@@ -25,7 +25,16 @@
 //!
 //! Other keywords (Space-Track's derived fields, CCSDS spacecraft and
 //! covariance sections, user-defined parameters) are ignored with one warning
-//! per keyword and file. Numbers are written in the shortest form that reads
+//! per keyword and file.
+//!
+//! Header and metadata values are kept as written, defaults included (a
+//! `CENTER_NAME = EARTH` in the source is `Some("EARTH")`), and the JSON and
+//! CSV writers write exactly the ones that are present. CCSDS 502.0-B-3 makes
+//! the header and metadata keywords mandatory in KVN and XML, so those two
+//! writers fill what is absent: `CCSDS_OMM_VERS` `3.0`, `CREATION_DATE` the
+//! current UTC time (ISO, microseconds), `ORIGINATOR` `APOSOS`, `CENTER_NAME`
+//! `EARTH`, `REF_FRAME` `TEME`, `TIME_SYSTEM` `UTC`, `MEAN_ELEMENT_THEORY`
+//! `SGP4`. Numbers are written in the shortest form that reads
 //! back to the same `f64` (integers without a decimal point), so every value
 //! survives a round trip through any of the four encodings.
 
@@ -44,6 +53,9 @@ use crate::read::{ElementsRead, ReadOptions};
 
 /// Default `CCSDS_OMM_VERS` written when an element set has none.
 pub const DEFAULT_OMM_VERSION: &str = "3.0";
+
+/// `ORIGINATOR` written to KVN and XML when an element set has none.
+pub const DEFAULT_ORIGINATOR: &str = "APOSOS";
 
 /// Keywords of the header (`header` block in XML).
 const HEADER_KEYS: [&str; 3] = ["CCSDS_OMM_VERS", "CREATION_DATE", "ORIGINATOR"];
@@ -76,15 +88,6 @@ const TLE_PARAMETER_KEYS: [&str; 8] = [
     "BSTAR",
     "MEAN_MOTION_DOT",
     "MEAN_MOTION_DDOT",
-];
-
-/// Metadata keywords with a default value that is read as "absent".
-const DEFAULTS: [(&str, &str); 5] = [
-    ("CCSDS_OMM_VERS", DEFAULT_OMM_VERSION),
-    ("CENTER_NAME", "EARTH"),
-    ("REF_FRAME", "TEME"),
-    ("TIME_SYSTEM", "UTC"),
-    ("MEAN_ELEMENT_THEORY", "SGP4"),
 ];
 
 /// Which block of an OMM a keyword belongs to (`None`: not a keyword of ours).
@@ -252,7 +255,7 @@ impl<'a> Ctx<'a> {
         };
         let text =
             |g: &Getter<'_>, key: &str| -> Result<Option<String>, ParseError> { g.text(key) };
-        let mut omm = OmmMetadata {
+        let omm = OmmMetadata {
             ccsds_omm_vers: text(&g, "CCSDS_OMM_VERS")?.filter(|s| !s.is_empty()),
             creation_date: text(&g, "CREATION_DATE")?.filter(|s| !s.is_empty()),
             originator: text(&g, "ORIGINATOR")?.filter(|s| !s.is_empty()),
@@ -265,18 +268,6 @@ impl<'a> Ctx<'a> {
         if let Some(cd) = &omm.creation_date {
             if Epoch::parse_iso(cd).is_err() {
                 return Err(g.error("CREATION_DATE", "an ISO 8601 time (or nothing)", cd));
-            }
-        }
-        for (key, default) in DEFAULTS {
-            let slot = match key {
-                "CCSDS_OMM_VERS" => &mut omm.ccsds_omm_vers,
-                "CENTER_NAME" => &mut omm.center_name,
-                "REF_FRAME" => &mut omm.ref_frame,
-                "TIME_SYSTEM" => &mut omm.time_system,
-                _ => &mut omm.mean_element_theory,
-            };
-            if slot.as_deref() == Some(default) {
-                *slot = None;
             }
         }
         let epoch_text = g.required_text("EPOCH")?;
@@ -535,7 +526,10 @@ impl OutValue {
 }
 
 /// The keywords of one element set, in CelesTrak's order, with header/metadata
-/// values that are present (defaults written when `with_defaults`).
+/// values that are present. With `with_defaults` (KVN, XML, where CCSDS makes
+/// them mandatory) absent header/metadata values are filled: version `3.0`,
+/// `CREATION_DATE` now (UTC, microseconds), `ORIGINATOR` `APOSOS` and the
+/// metadata defaults `EARTH`, `TEME`, `UTC`, `SGP4`.
 pub(crate) fn to_fields(
     es: &ElementSet,
     with_defaults: bool,
@@ -580,8 +574,14 @@ pub(crate) fn to_fields(
         &m.ccsds_omm_vers,
         Some(DEFAULT_OMM_VERSION),
     );
-    opt(&mut out, "CREATION_DATE", &m.creation_date, None);
-    opt(&mut out, "ORIGINATOR", &m.originator, None);
+    let now = with_defaults.then(|| Epoch::now_utc_micros().to_iso());
+    opt(&mut out, "CREATION_DATE", &m.creation_date, now.as_deref());
+    opt(
+        &mut out,
+        "ORIGINATOR",
+        &m.originator,
+        Some(DEFAULT_ORIGINATOR),
+    );
     opt(&mut out, "OBJECT_NAME", &es.object_name, None);
     opt(&mut out, "OBJECT_ID", &es.object_id, None);
     opt(&mut out, "CENTER_NAME", &m.center_name, Some("EARTH"));

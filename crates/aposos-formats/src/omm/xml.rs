@@ -19,6 +19,11 @@
 //! `/ndm/omm[2]/body/segment/data/meanElements/INCLINATION`, and its line.
 //! Other blocks (`spacecraftParameters`, `covarianceMatrix`,
 //! `userDefinedParameters`) are ignored with a warning.
+//!
+//! The writer always writes the mandatory header and metadata elements
+//! (CCSDS 502.0-B-3): absent `CREATION_DATE` is the current UTC time, absent
+//! `ORIGINATOR` is `APOSOS`, absent metadata the defaults `EARTH`, `TEME`,
+//! `UTC`, `SGP4` (see [`super`]), so strict readers such as Orekit accept it.
 
 use super::{block_of, to_fields, Block, Ctx, RawField, RawObject, RawValue, Where};
 use crate::detect::Format;
@@ -420,16 +425,9 @@ pub fn write_omm_xml(elements: &[ElementSet]) -> Result<String, WriteError> {
         for c in &es.omm.comments {
             out.push_str(&format!("<COMMENT>{}</COMMENT>", escape(c)));
         }
-        let mut header: Vec<(&str, &str)> =
-            get(Block::Header).map(|(k, v)| (*k, v.as_str())).collect();
-        for key in ["CREATION_DATE", "ORIGINATOR"] {
-            if !header.iter().any(|(k, _)| *k == key) {
-                header.push((key, ""));
-            }
-        }
-        header.sort_by_key(|(k, _)| *k != "CREATION_DATE");
-        for (k, v) in header {
-            element(&mut out, k, v);
+        // CREATION_DATE and ORIGINATOR are always there (filled by `to_fields`).
+        for (k, v) in get(Block::Header) {
+            element(&mut out, k, v.as_str());
         }
         out.push_str("</header><body><segment><metadata>");
         for (k, v) in get(Block::Metadata) {
@@ -496,7 +494,39 @@ mod tests {
         let text = write_omm_xml(&r.elements).unwrap_or_default();
         let back = read_omm_xml("w.xml", &text, &ReadOptions::default());
         assert!(back.errors.is_empty(), "{:?}", back.errors);
-        assert_eq!(back.elements, r.elements);
+        // CelesTrak's empty CREATION_DATE/ORIGINATOR are filled (mandatory in CCSDS);
+        // everything else comes back as read, explicit defaults included.
+        let mut expected = r.elements.clone();
+        for (e, b) in expected.iter_mut().zip(&back.elements) {
+            assert_eq!(e.omm.center_name.as_deref(), Some("EARTH"));
+            assert_eq!(b.omm.originator.as_deref(), Some("APOSOS"));
+            assert!(b.omm.creation_date.is_some());
+            e.omm.originator = b.omm.originator.clone();
+            e.omm.creation_date = b.omm.creation_date.clone();
+        }
+        assert_eq!(back.elements, expected);
+    }
+
+    /// Strict CCSDS readers (Orekit) need a non-empty CREATION_DATE and ORIGINATOR.
+    #[test]
+    fn writes_mandatory_header_when_unknown() {
+        let r = read_omm_xml("gp.xml", CELESTRAK, &ReadOptions::default());
+        let before = crate::Epoch::now_utc_micros();
+        let text = write_omm_xml(&r.elements).unwrap_or_default();
+        let after = crate::Epoch::now_utc_micros();
+        assert!(!text.contains("<CREATION_DATE/>"), "{text}");
+        assert!(!text.contains("<ORIGINATOR/>"), "{text}");
+        assert!(text.contains("<ORIGINATOR>APOSOS</ORIGINATOR>"), "{text}");
+        let created = text
+            .split("<CREATION_DATE>")
+            .nth(1)
+            .and_then(|s| s.split("</CREATION_DATE>").next())
+            .unwrap_or_default();
+        assert_eq!(created.len(), 26, "{created}");
+        let t = crate::Epoch::parse_iso(created).unwrap_or_else(|e| panic!("{e}"));
+        assert!(before <= t && t <= after, "{created}");
+        // Header order of the schema: CREATION_DATE before ORIGINATOR.
+        assert!(text.contains("</CREATION_DATE><ORIGINATOR>"), "{text}");
     }
 
     #[test]
