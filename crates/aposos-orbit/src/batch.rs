@@ -73,7 +73,8 @@ pub fn propagate_grid_utc(
     )
 }
 
-fn check_len(
+/// Checks that an output slice holds `satellites × times` cells.
+pub(crate) fn check_len(
     name: &'static str,
     got: usize,
     satellites: usize,

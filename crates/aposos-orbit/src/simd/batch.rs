@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::lanes::{F64x, LANES};
 use super::near_earth::{propagate_lanes, CoefLanes, NearEarthSoa};
-use crate::batch::BatchError;
+use crate::batch::{check_len, BatchError};
 use crate::sgp4::{ResonanceState, Sgp4};
 
 /// The instruction set the lane kernel runs with on this machine.
@@ -128,7 +128,7 @@ fn row_dispatch<F: Fn(&Sgp4, usize) -> f64>(
             if is_x86_feature_detected!("avx512dq") {
                 Some(unsafe { row_avx512(soa, k, row) })
             } else {
-                // SAFETY: avx512f implies avx2 and fma were detected with it.
+                // SAFETY: `detect_simd_level` returns Avx512 only after checking avx2 and fma too.
                 Some(unsafe { row_avx2(soa, k, row) })
             }
         }
@@ -140,25 +140,6 @@ fn row_dispatch<F: Fn(&Sgp4, usize) -> f64>(
         #[cfg(not(target_arch = "x86_64"))]
         SimdLevel::Portable => Some(row_lanes(soa, k, row)),
         _ => None,
-    }
-}
-
-/// Checks that an output slice holds `satellites × times` cells (as [`crate::batch`]).
-fn check_len(
-    name: &'static str,
-    got: usize,
-    satellites: usize,
-    times: usize,
-) -> Result<(), BatchError> {
-    if satellites.checked_mul(times) == Some(got) {
-        Ok(())
-    } else {
-        Err(BatchError::OutputLength {
-            name,
-            got,
-            satellites,
-            times,
-        })
     }
 }
 
