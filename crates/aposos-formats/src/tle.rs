@@ -509,6 +509,20 @@ pub(crate) fn looks_like_tle_line(line: &str, which: u8) -> bool {
     b.first() == Some(&(b'0' + which)) && b.get(1) == Some(&b' ') && line.trim_end().len() >= 60
 }
 
+/// Whether a line starts like a TLE line 1 whatever its length: `1 `, five
+/// catalog-number characters (digits, Alpha-5 letters or blanks) and a
+/// classification letter. Used to read a truncated line 1 that is followed by a
+/// line 2 as a (bad) line 1 rather than as a name.
+fn starts_like_tle_line1(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() >= 8
+        && b.starts_with(b"1 ")
+        && b[2..7]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b' ')
+        && b[7].is_ascii_alphabetic()
+}
+
 /// Reads a text of TLEs and 3LEs (they may mix: a line that is not a TLE line 1
 /// or 2 is the name of the next object). Blank lines are skipped. Each bad
 /// object is reported with its file and line and the good ones are kept.
@@ -536,8 +550,8 @@ pub fn read_tle_text(source_name: &str, text: &str, opts: &ReadOptions) -> Eleme
             i += 1;
             continue;
         }
-        if looks_like_tle_line(line, 1) {
-            let next = lines.get(i + 1).copied().unwrap_or("");
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        if looks_like_tle_line(line, 1) || (starts_like_tle_line1(line) && next.starts_with("2 ")) {
             if looks_like_tle_line(next, 2) {
                 let name = pending_name.take().map(|(_, s)| s);
                 let pos = SourcePos::new(source_name, Some(n));

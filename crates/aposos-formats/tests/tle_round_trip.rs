@@ -151,3 +151,37 @@ fn celestrak_active_round_trip_byte_identical() {
     println!("{count} objects of {path} round-tripped byte-identical");
     assert!(count > 10_000);
 }
+
+/// A line 1 cut to 59 columns, followed by its line 2, is read as a bad line 1:
+/// the column-count error names ITS line, not "expected a line 1 before line 2"
+/// on the next line; the objects around it are kept.
+#[test]
+fn truncated_line1_is_reported_on_its_own_line() {
+    let good = triples(HANDWRITTEN);
+    let [name, l1, l2] = good[0];
+    let [name2, l1b, l2b] = good[1];
+    let short = &l1[..59];
+    for with_names in [true, false] {
+        let text = if with_names {
+            format!("{name}\n{short}\n{l2}\n{name2}\n{l1b}\n{l2b}\n")
+        } else {
+            format!("{short}\n{l2}\n{l1b}\n{l2b}\n")
+        };
+        let r = aposos_formats::read_elements(
+            "cut.tle",
+            &text,
+            &aposos_formats::ReadOptions::default(),
+        );
+        assert_eq!(r.elements.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        let e = &r.errors[0];
+        let line = if with_names { 2 } else { 1 };
+        assert_eq!(e.line, Some(line), "{e}");
+        assert_eq!(e.field, "line 1", "{e}");
+        assert!(
+            e.to_string()
+                .contains("expected 69 columns, found 59 columns"),
+            "{e}"
+        );
+    }
+}
