@@ -467,13 +467,23 @@ impl Scan<'_> {
     /// Crossings and maxima over [a, b], in time order.
     fn events(&self, a: f64, b: f64) -> Result<(Vec<Event>, f64, f64), PassError> {
         let s = self.samples(a, b)?;
+        let fast = std::f64::consts::TAU / self.target.sat.mean_motion_rad_per_min() < 225.0;
+        let low = self.min_el - 1f64.to_radians();
         let mut ev = Vec::new();
         for w in s.windows(2) {
             let (p, q) = (&w[0], &w[1]);
             if !p.skipped && (p.rate > 0.0) != (q.rate > 0.0) {
                 let te = brent_root(|t| self.rate(t), p.t, q.t, p.rate, q.rate, EVENT_TOL_S)?;
                 let (te, ee) = if p.rate > 0.0 {
-                    self.refine_max(te, p.t, q.t)?
+                    let ee = self.el(te)?;
+                    // A near-Earth object's maximum more than 1° below the limit (the refinement
+                    // moves it by seconds, its elevation by far less than 1°) is no culmination and
+                    // bounds no crossing: left unrefined.
+                    if fast && ee < low && p.el < self.min_el && q.el < self.min_el {
+                        (te, ee)
+                    } else {
+                        self.refine_max(te, p.t, q.t)?
+                    }
                 } else {
                     (te, self.el(te)?)
                 };
@@ -488,7 +498,6 @@ impl Scan<'_> {
         }
         // Maxima of the sampled elevation itself: for slow (GEO) objects the elevation
         // rate is below the bias of SGP4's velocity and its sign says nothing.
-        let fast = std::f64::consts::TAU / self.target.sat.mean_motion_rad_per_min() < 225.0;
         for w in s.windows(3) {
             let (p, m, q) = (&w[0], &w[1], &w[2]);
             if !p.skipped && !m.skipped && p.el < m.el && m.el >= q.el {
