@@ -308,3 +308,68 @@ fn read_elements_detects_every_written_format() {
         }
     }
 }
+
+/// RA_OF_ASC_NODE, ARG_OF_PERICENTER and MEAN_ANOMALY outside 0-360 are accepted,
+/// normalised into [0, 360) with a warning naming the field and the value; the
+/// inclination stays strictly 0-180, and a JSON number is shown unquoted.
+#[test]
+fn angles_outside_0_360_are_normalised_with_a_warning() {
+    let base = RICH_JSON.lines().nth(3).unwrap_or("").to_string();
+    let text = format!(
+        "[{}]",
+        base.replace("\"RA_OF_ASC_NODE\":71.1124", "\"RA_OF_ASC_NODE\":-10")
+            .replace("\"ARG_OF_PERICENTER\":21.723", "\"ARG_OF_PERICENTER\":370")
+            .replace("\"MEAN_ANOMALY\":141.9836", "\"MEAN_ANOMALY\":-720.5")
+    );
+    let r = read_as("gp.json", &text, Format::OmmJson, &ReadOptions::default());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let es = &r.elements[0];
+    assert_eq!(es.raan_deg, 350.0);
+    assert_eq!(es.arg_of_pericenter_deg, 10.0);
+    assert_eq!(es.mean_anomaly_deg, 359.5);
+    let messages: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(r.warnings.len(), 3, "{messages:?}");
+    for (field, value, normalised) in [
+        ("RA_OF_ASC_NODE", "-10", "350"),
+        ("ARG_OF_PERICENTER", "370", "10"),
+        ("MEAN_ANOMALY", "-720.5", "359.5"),
+    ] {
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.message.contains(field))
+            .unwrap_or_else(|| panic!("no warning for {field}: {messages:?}"));
+        assert!(
+            w.message.contains(&format!("{field} {value} "))
+                && w.message.contains(&format!("normalised to {normalised}")),
+            "{w}"
+        );
+        assert_eq!(w.path.as_deref(), Some(format!("[0].{field}").as_str()));
+    }
+    // KVN text is normalised the same way.
+    let kvn = write_elements(&r.elements, Format::OmmKvn).unwrap_or_default();
+    let kvn = kvn.replace("RA_OF_ASC_NODE      = 350", "RA_OF_ASC_NODE      = 710");
+    let k = read_as("gp.kvn", &kvn, Format::OmmKvn, &ReadOptions::default());
+    assert!(k.errors.is_empty(), "{:?}", k.errors);
+    assert_eq!(k.elements[0].raan_deg, 350.0);
+    assert_eq!(k.warnings.len(), 1);
+    assert_eq!(k.warnings[0].line, Some(14));
+    // Inclination stays 0-180; the JSON number is shown as a number, not a string.
+    let bad = format!(
+        "[{}]",
+        base.replace("\"INCLINATION\":90.2234", "\"INCLINATION\":181")
+    );
+    let r = read_as("gp.json", &bad, Format::OmmJson, &ReadOptions::default());
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(
+        r.errors[0].to_string(),
+        "gp.json: [0].INCLINATION: field INCLINATION: expected a number 0 to 180, found 181"
+    );
+    // Not finite / not a number: still an error.
+    let bad = format!(
+        "[{}]",
+        base.replace("\"MEAN_ANOMALY\":141.9836", "\"MEAN_ANOMALY\":\"x\"")
+    );
+    let r = read_as("gp.json", &bad, Format::OmmJson, &ReadOptions::default());
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+}

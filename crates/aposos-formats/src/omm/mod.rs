@@ -14,7 +14,7 @@
 //! | `MEAN_MOTION` | yes | rev/day, > 0 |
 //! | `ECCENTRICITY` | yes | 0 ≤ e < 1 |
 //! | `INCLINATION` | yes | degrees, 0–180 |
-//! | `RA_OF_ASC_NODE`, `ARG_OF_PERICENTER`, `MEAN_ANOMALY` | yes | degrees, 0–360 |
+//! | `RA_OF_ASC_NODE`, `ARG_OF_PERICENTER`, `MEAN_ANOMALY` | yes | degrees, any finite value; outside 0–360 it is normalised into [0, 360) with a warning (360 itself, which TLEs carry, is kept so TLE → OMM → TLE stays byte-identical) |
 //! | `EPHEMERIS_TYPE` | no (0) | 0–9 |
 //! | `CLASSIFICATION_TYPE` | no (`U`) | `U`, `C` or `S` |
 //! | `NORAD_CAT_ID` | yes | 0–999,999,999 |
@@ -43,7 +43,7 @@ pub mod json;
 pub mod kvn;
 pub mod xml;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 use crate::element_set::{ElementSet, OmmMetadata, OMM_MAX_CATALOG_NUMBER};
@@ -252,6 +252,7 @@ impl<'a> Ctx<'a> {
             obj,
             lenient: self.opts.lenient,
             string_numbers: Cell::new(false),
+            notes: RefCell::new(Vec::new()),
         };
         let text =
             |g: &Getter<'_>, key: &str| -> Result<Option<String>, ParseError> { g.text(key) };
@@ -296,9 +297,9 @@ impl<'a> Ctx<'a> {
             mean_motion_rev_per_day: g.float("MEAN_MOTION", Range::Positive)?,
             eccentricity: g.float("ECCENTRICITY", Range::Eccentricity)?,
             inclination_deg: g.float("INCLINATION", Range::Degrees(180.0))?,
-            raan_deg: g.float("RA_OF_ASC_NODE", Range::Degrees(360.0))?,
-            arg_of_pericenter_deg: g.float("ARG_OF_PERICENTER", Range::Degrees(360.0))?,
-            mean_anomaly_deg: g.float("MEAN_ANOMALY", Range::Degrees(360.0))?,
+            raan_deg: g.float("RA_OF_ASC_NODE", Range::Angle)?,
+            arg_of_pericenter_deg: g.float("ARG_OF_PERICENTER", Range::Angle)?,
+            mean_anomaly_deg: g.float("MEAN_ANOMALY", Range::Angle)?,
             ephemeris_type: g.int("EPHEMERIS_TYPE", 9)?.unwrap_or(0) as u8,
             element_set_no: g.int("ELEMENT_SET_NO", 9999)?.unwrap_or(0) as u32,
             rev_at_epoch: g.int("REV_AT_EPOCH", u64::from(u32::MAX))?.unwrap_or(0) as u32,
@@ -307,6 +308,9 @@ impl<'a> Ctx<'a> {
             mean_motion_ddot_rev_per_day3: g.float("MEAN_MOTION_DDOT", Range::Any)?,
             omm,
         };
+        for (message, line, path) in g.notes.take() {
+            self.warn(message, line, path);
+        }
         let string_numbers = g.string_numbers.get();
         if string_numbers && !self.warned_string_numbers {
             self.warned_string_numbers = true;
@@ -336,6 +340,9 @@ enum Range {
     Positive,
     Eccentricity,
     Degrees(f64),
+    /// An angle in degrees: any finite value, normalised into [0, 360) with a warning
+    /// when outside 0–360.
+    Angle,
 }
 
 /// Reads typed values of one object.
@@ -344,6 +351,8 @@ struct Getter<'o> {
     lenient: bool,
     /// Set when a number was read from a JSON string (lenient mode).
     string_numbers: Cell<bool>,
+    /// Warnings about values that were accepted after a change (message, line, path).
+    notes: RefCell<Vec<(String, Option<usize>, Option<String>)>>,
 }
 
 impl Getter<'_> {
@@ -351,14 +360,21 @@ impl Getter<'_> {
         self.obj.fields.iter().find(|f| f.key == key)
     }
 
-    fn error(&self, key: &str, expected: &str, found: &str) -> ParseError {
-        let (line, path) = match self.field(key) {
+    fn place_of(&self, key: &str) -> (Option<usize>, Option<String>) {
+        match self.field(key) {
             Some(f) => (f.line, f.path.clone()),
             None => (self.obj.place.line(), self.obj.place.path_of(key)),
+        }
+    }
+
+    /// An error about the value `found` of `key`; a JSON number is shown unquoted, text quoted.
+    fn error(&self, key: &str, expected: &str, found: &str) -> ParseError {
+        let (line, path) = self.place_of(key);
+        let e = match self.field(key).map(|f| &f.value) {
+            Some(RawValue::JsonNumber(_)) => ParseError::described(key, expected, found),
+            _ => ParseError::new(key, expected, found),
         };
-        ParseError::new(key, expected, found)
-            .with_line(line)
-            .with_opt_path(path)
+        e.with_line(line).with_opt_path(path)
     }
 
     fn missing(&self, key: &str) -> ParseError {
@@ -432,6 +448,27 @@ impl Getter<'_> {
                 parse_number(&t).filter(|v| (0.0..=max).contains(v)),
                 format!("a number 0 to {max}"),
             ),
+            Range::Angle => {
+                let v = parse_number(&t).map(|v| {
+                    if (0.0..=360.0).contains(&v) {
+                        return v;
+                    }
+                    // rem_euclid may round up to 360 for tiny negative values.
+                    let n = v.rem_euclid(360.0);
+                    let n = if n >= 360.0 { 0.0 } else { n };
+                    let (line, path) = self.place_of(key);
+                    self.notes.borrow_mut().push((
+                        format!(
+                            "{key} {t} is outside 0-360 degrees; normalised to {}",
+                            format_number(n)
+                        ),
+                        line,
+                        path,
+                    ));
+                    n
+                });
+                (v, "a finite number of degrees".to_string())
+            }
         };
         v.ok_or_else(|| self.error(key, &expected, &t))
     }
