@@ -345,6 +345,9 @@ enum Range {
     Angle,
 }
 
+/// A warning about one value: message, line, path.
+type Note = (String, Option<usize>, Option<String>);
+
 /// Reads typed values of one object.
 struct Getter<'o> {
     obj: &'o RawObject,
@@ -352,7 +355,7 @@ struct Getter<'o> {
     /// Set when a number was read from a JSON string (lenient mode).
     string_numbers: Cell<bool>,
     /// Warnings about values that were accepted after a change (message, line, path).
-    notes: RefCell<Vec<(String, Option<usize>, Option<String>)>>,
+    notes: RefCell<Vec<Note>>,
 }
 
 impl Getter<'_> {
