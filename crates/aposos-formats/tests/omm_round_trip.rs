@@ -1,5 +1,7 @@
 //! Round trips between TLE and the four OMM encodings, and among the OMM encodings.
 
+mod common;
+
 use aposos_formats::{
     read_as, read_elements, write_elements, ElementSet, Format, ReadOptions, TleOptions,
 };
@@ -203,10 +205,7 @@ fn vallado_canonical_tles_through_every_omm_encoding() {
 
 #[test]
 fn celestrak_active_through_every_omm_encoding() {
-    let path = std::env::var("APOSOS_ACTIVE_TLE")
-        .unwrap_or_else(|_| "/tmp/ref/astrosis/astrosis/data/active.txt".to_string());
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("note: {path} not found; CelesTrak active.txt OMM round trip skipped");
+    let Some((path, text)) = common::active_catalog("CelesTrak active.txt OMM round trip") else {
         return;
     };
     // Our writer ends every line with \n; CelesTrak's file has \r\n and no final line end.
