@@ -229,6 +229,8 @@ pub struct Window {
 /// What the telescope sees of an object at one instant.
 struct Seen {
     observable: bool,
+    /// The object is certainly in the umbra (so not observable) until this time (s); −∞ when unknown.
+    umbra_until: f64,
     el_deg: f64,
     mag: Option<f64>,
 }
@@ -259,6 +261,7 @@ fn seen(
     // meaningful (the callers use them only for observable instants, or ask for `full`).
     let not = |el_deg: f64| Seen {
         observable: false,
+        umbra_until: f64::NEG_INFINITY,
         el_deg,
         mag: None,
     };
@@ -292,7 +295,11 @@ fn seen(
         || illumination(r, sun).is_sunlit();
     ok &= sunlit;
     if !full && !ok {
-        return Ok(not(el_deg));
+        let mut seen = not(el_deg);
+        if !sunlit {
+            seen.umbra_until = t + umbra_margin_s(target, r, sun);
+        }
+        return Ok(seen);
     }
     let mag = match std_mag {
         Some(m) if sunlit => {
@@ -311,9 +318,37 @@ fn seen(
     }
     Ok(Seen {
         observable: ok,
+        umbra_until: f64::NEG_INFINITY,
         el_deg,
         mag,
     })
+}
+
+/// How long (s) an object at ITRF `r` (km) certainly stays in the Earth's umbra (0 when not
+/// certainly in it), the Sun at ITRF `sun` (km).
+///
+/// The umbra of the conical model is the cone behind the Earth tangent to the Earth and the
+/// Sun, of half-angle asin((R☉ − R⊕)/d☉) < 0.005 rad: at a distance x behind the Earth's centre
+/// its radius is at least 6370 km − 0.005·x. The object's distance to that boundary (with 1%
+/// margin), and to the terminator plane, shrinks no faster than the object moves relative to
+/// the shadow in ITRF: its TEME speed (at most perigee speed, below `ang_rate_max · r_max`) plus
+/// the Earth's rotation at `r_max`, plus the shadow's own rotation in ITRF (again the Earth's).
+fn umbra_margin_s(target: &Target, r: Vec3, sun: Vec3) -> f64 {
+    const EARTH_RATE_BOUND_RAD_S: f64 = 7.3e-5;
+    let s = dot(sun, sun).sqrt();
+    let u = [sun[0] / s, sun[1] / s, sun[2] / s];
+    let x = -dot(r, u);
+    if x <= 0.0 {
+        return 0.0;
+    }
+    let axis = [r[0] + x * u[0], r[1] + x * u[1], r[2] + x * u[2]];
+    let p = dot(axis, axis).sqrt();
+    let depth = (0.99 * (6370.0 - 0.005 * x - p)).min(x);
+    if depth <= 0.0 {
+        return 0.0;
+    }
+    let v_bound = (target.ang_rate_max_rad_s + 2.0 * EARTH_RATE_BOUND_RAD_S) * target.r_max_km;
+    depth / v_bound
 }
 
 /// Intervals of a sampled function's negative part, edges refined with Brent's method.
@@ -403,9 +438,21 @@ fn windows_in(
     let mut prev: Option<(f64, Seen)> = None;
     let mut cur: Option<(f64, f64, Option<f64>)> = None; // start, max el, brightest
     let mut spans: Vec<(f64, f64, f64, Option<f64>)> = Vec::new();
+    let mut umbra_until = f64::NEG_INFINITY;
     for i in 0..=steps {
         let t = (a + (b - a) * i as f64 / steps as f64).min(b);
-        let s = see(t)?;
+        // Certainly in the umbra (see `umbra_margin_s`): not observable, without evaluating.
+        let s = if t < umbra_until {
+            Seen {
+                observable: false,
+                umbra_until,
+                el_deg: f64::NAN,
+                mag: None,
+            }
+        } else {
+            see(t)?
+        };
+        umbra_until = s.umbra_until;
         let edge = match &prev {
             Some((tp, sp)) if sp.observable != s.observable => Some(bisect_predicate(
                 |x| Ok(see(x)?.observable),
@@ -538,6 +585,40 @@ mod tests {
             .into_iter()
             .find(|s| s.id == "ir-gargash")
             .unwrap()
+    }
+
+    #[test]
+    fn umbra_margin_is_conservative() {
+        // Every point the object can reach within the margin is in the conical umbra.
+        let target = Target::new(&vallado("28057")).unwrap();
+        let v_bound = (target.ang_rate_max_rad_s + 2.0 * 7.3e-5) * target.r_max_km;
+        let sun = [1.496e8, 2.0e6, -1.0e6];
+        let mut some = 0;
+        for i in 0..40 {
+            for j in 0..40 {
+                let r = [
+                    -1000.0 - 1000.0 * i as f64,
+                    -7000.0 + 350.0 * j as f64,
+                    300.0 * (i as f64 - 20.0),
+                ];
+                let m = umbra_margin_s(&target, r, sun);
+                if m <= 0.0 {
+                    continue;
+                }
+                some += 1;
+                let d = m * v_bound;
+                for k in 0..26 {
+                    let (th, ph) = (k as f64 * 0.7, k as f64 * 1.3);
+                    let dir = [th.cos() * ph.cos(), th.sin() * ph.cos(), ph.sin()];
+                    let q = [r[0] + d * dir[0], r[1] + d * dir[1], r[2] + d * dir[2]];
+                    assert!(
+                        !illumination(q, sun).is_sunlit(),
+                        "{r:?} margin {m} s reaches {q:?}"
+                    );
+                }
+            }
+        }
+        assert!(some > 100, "{some}");
     }
 
     #[test]
