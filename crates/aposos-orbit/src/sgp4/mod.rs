@@ -19,6 +19,7 @@ mod near_earth;
 
 use aposos_formats::{ElementSet, Epoch};
 
+pub(crate) use deep_space::{dspace, Secular};
 pub use error::Sgp4Error;
 pub use gravity::{getgravconst, GravConst, GravityModel};
 pub use init::{days2mdhms, gstime, jday};

@@ -2,10 +2,12 @@
 //!
 //! Each near-earth satellite's row runs [`LANES`] times at once through
 //! [`propagate_lanes`] (coefficients splatted, so no gathers and contiguous
-//! stores). Deep-space satellites, and any entry whose lane reports an error
-//! or a non-finite state, are recomputed with the scalar [`Sgp4::propagate`],
-//! so outputs and error codes are the scalar code's. Deep-space rows carry the
-//! resonance integrator along the row ([`Sgp4::propagate_with_state`], same bits).
+//! stores). Deep-space rows run their secular part and resonance integrator in
+//! scalar code per time (the integrator carried along the row, same bits as
+//! [`Sgp4::propagate_with_state`]) and the rest [`LANES`] times at once through
+//! [`propagate_deep_lanes`]. Any entry whose lane reports an error or a
+//! non-finite state is recomputed with the scalar [`Sgp4::propagate_with_state`],
+//! so outputs and error codes are the scalar code's.
 //!
 //! The lane code is compiled three times: for AVX-512, for AVX2+FMA (x86_64,
 //! picked at run time with `is_x86_feature_detected!`) and portably for other
@@ -18,6 +20,7 @@
 use aposos_formats::Epoch;
 use rayon::prelude::*;
 
+use super::deep_space::{deep_secular, propagate_deep_lanes, DeepCoefs, DeepMean, DeepRowState};
 use super::lanes::{F64x, LANES};
 use super::near_earth::{propagate_lanes, CoefLanes, NearEarthSoa};
 use crate::batch::{check_len, BatchError};
@@ -99,6 +102,98 @@ fn row_lanes<F: Fn(&Sgp4, usize) -> f64>(soa: &NearEarthSoa, k: usize, row: Row<
         j += m;
     }
     any_err
+}
+
+/// One deep-space satellite's row with the lane kernel; returns whether any entry erred.
+///
+/// The secular part runs per time in scalar code, carrying the resonance
+/// integrator along the row; the rest runs [`LANES`] times at once.
+#[inline(always)]
+fn deep_row_lanes<F: Fn(&Sgp4, usize) -> f64>(row: Row<'_, F>) -> bool {
+    let Row {
+        sat,
+        nt,
+        tsince,
+        pos,
+        vel,
+        err,
+    } = row;
+    let c = DeepCoefs::splat(sat);
+    let mut state = DeepRowState::default();
+    let mut mean = DeepMean::default();
+    let mut any_err = false;
+    let n = nt;
+    let mut j = 0;
+    while j < n {
+        let m = (n - j).min(LANES);
+        let mut t = [0.0f64; LANES];
+        for l in 0..m {
+            t[l] = tsince(sat, j + l);
+            deep_secular(sat, t[l], &mut state, &mut mean, l);
+        }
+        // Padding lanes repeat the last time.
+        for l in m..LANES {
+            t[l] = t[m - 1];
+            mean.em[l] = mean.em[m - 1];
+            mean.argpm[l] = mean.argpm[m - 1];
+            mean.inclm[l] = mean.inclm[m - 1];
+            mean.mm[l] = mean.mm[m - 1];
+            mean.nodem[l] = mean.nodem[m - 1];
+            mean.nm[l] = mean.nm[m - 1];
+            mean.tempa[l] = mean.tempa[m - 1];
+            mean.tempe[l] = mean.tempe[m - 1];
+            mean.templ[l] = mean.templ[m - 1];
+        }
+        let s = propagate_deep_lanes(&c, F64x(t), &mean);
+        for l in 0..m {
+            pos[j + l] = [s.r[0].0[l], s.r[1].0[l], s.r[2].0[l]];
+            vel[j + l] = [s.v[0].0[l], s.v[1].0[l], s.v[2].0[l]];
+            err[j + l] = s.err[l];
+            any_err |= s.err[l] != 0;
+        }
+        j += m;
+    }
+    any_err
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
+fn deep_row_avx512<F: Fn(&Sgp4, usize) -> f64>(row: Row<'_, F>) -> bool {
+    deep_row_lanes(row)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn deep_row_avx2<F: Fn(&Sgp4, usize) -> f64>(row: Row<'_, F>) -> bool {
+    deep_row_lanes(row)
+}
+
+/// Runs one deep-space row at `level`; `None` when `level` has no lane kernel here.
+fn deep_row_dispatch<F: Fn(&Sgp4, usize) -> f64>(
+    level: SimdLevel,
+    row: Row<'_, F>,
+) -> Option<bool> {
+    match level {
+        #[cfg(target_arch = "x86_64")]
+        SimdLevel::Avx512 => {
+            if is_x86_feature_detected!("avx512dq") {
+                // SAFETY: `level` is Avx512 only when `detect_simd_level` saw avx512f,
+                // avx2 and fma on this CPU, and avx512dq was just checked.
+                Some(unsafe { deep_row_avx512(row) })
+            } else {
+                // SAFETY: `detect_simd_level` returns Avx512 only after checking avx2 and fma too.
+                Some(unsafe { deep_row_avx2(row) })
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        SimdLevel::Avx2Fma => {
+            // SAFETY: `level` is Avx2Fma only when avx2 and fma were detected on this CPU.
+            Some(unsafe { deep_row_avx2(row) })
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        SimdLevel::Portable => Some(deep_row_lanes(row)),
+        _ => None,
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -269,6 +364,16 @@ where
                     err: &mut *err,
                 };
                 row_dispatch(level, &soa, slot[i], row)
+            } else if sat.is_deep_space() {
+                let row = Row {
+                    sat,
+                    nt,
+                    tsince: &tsince,
+                    pos: &mut *pos,
+                    vel: &mut *vel,
+                    err: &mut *err,
+                };
+                deep_row_dispatch(level, row)
             } else {
                 None
             };
@@ -537,6 +642,121 @@ mod tests {
         assert!(seen[0] && seen[1] && seen[6], "{seen:?}");
         for level in levels() {
             assert_grid_matches_scalar(level, &recs, &times, 1e-9);
+        }
+    }
+
+    /// Deep-space records: Vallado's deep objects and generated GEO, GTO, Molniya and MEO ones.
+    fn deep_records() -> Vec<Sgp4> {
+        use crate::synthetic::Regime;
+        let mut recs: Vec<Sgp4> = vallado_set()
+            .iter()
+            .filter_map(|(el, ..)| Sgp4::new(el).ok())
+            .filter(|r| r.is_deep_space())
+            .collect();
+        let reference = Epoch::from_year_day(2026, 100, 0).unwrap();
+        for o in generate_catalog(4000, 23, reference) {
+            if matches!(
+                o.regime,
+                Regime::Geo | Regime::Gto | Regime::Molniya | Regime::MeoNavigation
+            ) {
+                if let Ok(r) = Sgp4::new(&o.elements) {
+                    if r.is_deep_space() {
+                        recs.push(r);
+                    }
+                }
+            }
+        }
+        recs
+    }
+
+    /// Runs the deep-space lane kernel directly on one record's times (`LANES` at a time, carried resonance state).
+    fn deep_kernel(rec: &Sgp4, ts: &[f64]) -> Vec<([f64; 3], [f64; 3], u8)> {
+        let c = DeepCoefs::splat(rec);
+        let mut state = DeepRowState::default();
+        let mut out = Vec::new();
+        for chunk in ts.chunks(LANES) {
+            let mut mean = DeepMean::default();
+            let mut t = [chunk[chunk.len() - 1]; LANES];
+            for l in 0..LANES {
+                t[l] = chunk[l.min(chunk.len() - 1)];
+                deep_secular(rec, t[l], &mut state, &mut mean, l);
+            }
+            let s = propagate_deep_lanes(&c, F64x(t), &mean);
+            for l in 0..chunk.len() {
+                out.push((
+                    [s.r[0].0[l], s.r[1].0[l], s.r[2].0[l]],
+                    [s.v[0].0[l], s.v[1].0[l], s.v[2].0[l]],
+                    s.err[l],
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn deep_space_kernel_matches_scalar() {
+        let recs = deep_records();
+        let irez = |k: u8| recs.iter().filter(|r| r.irez == k).count();
+        assert!(irez(0) > 10 && irez(1) > 10 && irez(2) > 10, "{recs:?}");
+        // Ordered, unsorted, negative, far and invalid times.
+        let mut ts: Vec<f64> = (0..200).map(|j| -1440.0 + 61.3 * j as f64).collect();
+        ts.extend([
+            5e4,
+            -3e4,
+            0.0,
+            1e-9,
+            2e5,
+            1.5e8,
+            f64::NAN,
+            720.0,
+            1440.0,
+            -720.0,
+        ]);
+        let (mut worst_r, mut worst_v, mut lyddane, mut ok) = (0.0f64, 0.0f64, 0, 0);
+        let mut seen = [false; 10];
+        for rec in &recs {
+            // Vallado's dpper takes the Lyddane branch below 0.2 rad.
+            if rec.inclo < 0.2 {
+                lyddane += 1;
+            }
+            for (&t, (r, v, e)) in ts.iter().zip(deep_kernel(rec, &ts)) {
+                let want = rec.propagate(t);
+                let code = want.as_ref().err().map_or(0, |x| x.code());
+                assert_eq!(e, code, "record {} t = {t} min", rec.satnum);
+                seen[code as usize] = true;
+                let Ok(s) = want else { continue };
+                for k in 0..3 {
+                    let dr = (r[k] - s.position_km[k]).abs();
+                    let dv = (v[k] - s.velocity_km_s[k]).abs();
+                    assert!(dr <= 1e-9, "record {} t = {t}: Δr {dr:e} km", rec.satnum);
+                    assert!(dv <= 1e-12, "record {} t = {t}: Δv {dv:e} km/s", rec.satnum);
+                    worst_r = worst_r.max(dr);
+                    worst_v = worst_v.max(dv);
+                }
+                ok += 1;
+            }
+        }
+        eprintln!(
+            "deep kernel: {} records ({lyddane} Lyddane), {ok} states, max |Δr| {worst_r:e} km, max |Δv| {worst_v:e} km/s",
+            recs.len()
+        );
+        assert!(lyddane > 10);
+        assert!(seen[0] && seen[8], "{seen:?}");
+        assert!(ok > recs.len() * ts.len() * 9 / 10);
+    }
+
+    #[test]
+    fn deep_space_grid_matches_scalar() {
+        let recs = deep_records();
+        let reference = Epoch::from_year_day(2026, 100, 0).unwrap();
+        // 3 days at 13-minute steps, plus a ragged tail and a far time.
+        let mut times: Vec<Epoch> = (0..333)
+            .map(|j| reference.add_ns(j * 13 * 60_000_000_000))
+            .collect();
+        times.push(reference.add_ns(-40 * 86_400_000_000_000));
+        for level in levels() {
+            let ok = assert_grid_matches_scalar(level, &recs, &times, 1e-9);
+            assert!(ok > recs.len() * times.len() * 9 / 10);
         }
     }
 

@@ -2,10 +2,12 @@
 //! the scalar [`crate::sgp4`] port within 1e-9 km.
 //!
 //! Near-earth objects (period < 225 min) run in lanes of [`lanes::LANES`]
-//! propagations; deep-space objects and any lane that errs go through the
-//! scalar code, so results and error codes are those of [`crate::sgp4`].
+//! propagations; deep-space objects too, after a scalar secular and resonance
+//! step per time ([`deep_space`]). Any lane that errs goes through the scalar
+//! code, so results and error codes are those of [`crate::sgp4`].
 
 pub mod batch;
+pub mod deep_space;
 pub mod lanes;
 pub mod math;
 pub mod near_earth;
