@@ -2,7 +2,7 @@
 
 use crate::cli::EopUpdateArgs;
 use anyhow::Context;
-use aposos_astro::{validate_update, Eop, EopSummary};
+use aposos_astro::{validate_update, Eop, EopQuality, EopSummary, TimeScales};
 use aposos_formats::epoch::civil_from_days;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,34 @@ pub fn load_eop(data_dir: &Path) -> anyhow::Result<(Cow<'static, Eop>, String)> 
                 describe(&eop.summary())
             ),
         ))
+    }
+}
+
+/// Warns on stderr when `[from, to]` leaves the table (UT1−UTC and polar motion are then
+/// taken as 0) and notes when it reaches the predicted part.
+pub fn check_coverage(eop: &Eop, from: aposos_formats::Epoch, to: aposos_formats::Epoch) {
+    let quality = |e: aposos_formats::Epoch| {
+        TimeScales::from_utc_ns_since_1950(e.ns_since_1950(), eop)
+            .eop
+            .quality
+    };
+    let (q_from, q_to) = (quality(from), quality(to));
+    let s = eop.summary();
+    if q_from == EopQuality::OutOfRange || q_to == EopQuality::OutOfRange {
+        eprintln!(
+            "warning: times outside the EOP table ({} to {}): UT1-UTC = 0 and polar motion = 0 are used there, \
+             so topocentric angles of LEO objects can be off by arcseconds or more; bring a newer table with `aposos eop update --file PATH`",
+            mjd_date(s.first_mjd),
+            mjd_date(s.last_mjd)
+        );
+        return;
+    }
+    if q_from == EopQuality::Predicted || q_to == EopQuality::Predicted {
+        eprintln!(
+            "note: times after the last final EOP value ({}) use the table's predicted values",
+            s.last_final_mjd
+                .map_or_else(|| "none".to_string(), mjd_date)
+        );
     }
 }
 

@@ -178,6 +178,7 @@ pub fn run(args: &PassesArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (eop, eop_text) = cmd_eop::load_eop(&args.data_dir)?;
     eprintln!("{eop_text}");
+    cmd_eop::check_coverage(&eop, from, to);
     let loaded = elements_io::load(&args.elements, args.lenient)?;
     let started = Instant::now();
     let clock = EarthClock::new(from, to, &eop);

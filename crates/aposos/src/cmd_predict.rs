@@ -130,6 +130,9 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     };
     let (eop, eop_text) = cmd_eop::load_eop(&args.data_dir)?;
     eprintln!("{eop_text}");
+    if let (Some(first), Some(last)) = (grid.first(), grid.last()) {
+        cmd_eop::check_coverage(&eop, *first, *last);
+    }
     let loaded = elements_io::load(&args.elements, args.lenient)?;
     let (mags, mag_src) = std_mags(&args.data_dir, &loaded.elements, args.std_mag)?;
     if let Some(s) = mag_src {

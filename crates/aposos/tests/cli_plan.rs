@@ -282,3 +282,42 @@ fn eop_update_installs_and_is_used() {
     assert_eq!(o.status.code(), Some(1));
     assert!(dir.join("eop/finals2000A.all").exists());
 }
+
+#[test]
+fn predict_warns_outside_the_eop_table_and_notes_predicted_values() {
+    let f = vallado_file("00005", "eop-range");
+    let dir = temp_dir("eop-range-data");
+    let run = |from: &str, to: &str| {
+        aposos(&[
+            "predict",
+            "--elements",
+            f.to_str().unwrap(),
+            "--site",
+            "pk-islamabad",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--step",
+            "60",
+            "--data-dir",
+            dir.to_str().unwrap(),
+        ])
+    };
+    // Inside the final part of the embedded table: neither warning nor note.
+    let o = run("2024-01-01T00:00:00Z", "2024-01-01T00:02:00Z");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("outside the EOP table") && !stderr(&o).contains("predicted"));
+    // Past its end (2027-10-29): UT1-UTC = 0 with a warning, never silently.
+    let o = run("2030-01-01T00:00:00Z", "2030-01-01T00:02:00Z");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: times outside the EOP table"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o).lines().count(), 4);
+    // In the predicted part.
+    let o = run("2027-03-01T00:00:00Z", "2027-03-01T00:02:00Z");
+    assert!(stderr(&o).contains("predicted values"), "{}", stderr(&o));
+}
