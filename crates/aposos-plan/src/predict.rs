@@ -14,7 +14,7 @@
 use aposos_astro::frames::{mxv, EarthRotation, TemeRotation, Vec3};
 use aposos_astro::magnitude::visual_magnitude;
 use aposos_astro::refraction::{refraction_rad, Atmosphere};
-use aposos_astro::shadow::{illumination, Illumination};
+use aposos_astro::shadow::{illumination, Illumination, ShadowGeometry};
 use aposos_astro::sun_moon::{moon_gcrs_km, sun_gcrs_km};
 use aposos_astro::topocentric::{
     angular_separation_rad, azel_from_enu_rad, azel_rates_rad_s, enu_matrix, norm, radec_rad,
@@ -60,7 +60,9 @@ pub struct Prediction {
     pub el_rate_deg_s: f64,
     /// Conical Earth-shadow illumination of the object (at t − τ).
     pub illumination: Illumination,
-    /// Whether the object is fully sunlit (`illumination.is_sunlit()`).
+    /// Whether the Sun's centre is visible from the object (at t − τ): sunlit or the
+    /// outer half of the penumbra, the usual "sunlit" flag (Skyfield's `is_sunlit`).
+    /// Planning that needs full sunlight uses `illumination.is_sunlit()` instead.
     pub sunlit: bool,
     /// Geometric elevation of the Sun's centre at the site (deg), airless.
     pub sun_el_deg: f64,
@@ -204,7 +206,8 @@ pub fn predict(
     let moon_topo = sub(moon, obs_r);
     let (_, sun_el) = azel_from_enu_rad(mxv(&enu, sun_topo_itrf));
     let (_, moon_el) = azel_from_enu_rad(mxv(&enu, er.gcrs_to_itrf(moon_topo)));
-    let ill = illumination(ret.r_gcrs_km, sun);
+    let shadow = ShadowGeometry::new(ret.r_gcrs_km, sun);
+    let ill = shadow.illumination();
     let phase = angular_separation_rad(sub(sun, ret.r_gcrs_km), sub(obs_r, ret.r_gcrs_km));
     let mag = match std_mag {
         Some(m) if ill != Illumination::Umbra => Some(visual_magnitude(m, range_km, phase)),
@@ -224,7 +227,7 @@ pub fn predict(
         az_rate_deg_s: az_rate.to_degrees(),
         el_rate_deg_s: el_rate.to_degrees(),
         illumination: ill,
-        sunlit: ill.is_sunlit(),
+        sunlit: shadow.sun_centre_visible(),
         sun_el_deg: sun_el.to_degrees(),
         moon_el_deg: moon_el.to_degrees(),
         phase_angle_deg: phase.to_degrees(),

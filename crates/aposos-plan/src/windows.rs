@@ -688,7 +688,9 @@ mod tests {
                 )
                 .unwrap();
                 assert!(
-                    p.sunlit && p.sun_el_deg < -12.0 + 1e-3 && p.el_deg > 10.0 - 1e-6,
+                    p.illumination.is_sunlit()
+                        && p.sun_el_deg < -12.0 + 1e-3
+                        && p.el_deg > 10.0 - 1e-6,
                     "{p:?}"
                 );
                 assert!(p.mag.unwrap() <= 12.0 + 1e-3);
@@ -710,7 +712,7 @@ mod tests {
             .unwrap();
             let mask = site.mask_rad(p.az_deg.to_radians()).to_degrees();
             assert!(
-                !p.sunlit
+                !p.illumination.is_sunlit()
                     || p.sun_el_deg > -12.0
                     || p.el_deg < 10.0
                     || p.el_deg < mask
