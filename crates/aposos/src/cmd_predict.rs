@@ -36,30 +36,46 @@ pub fn std_mags(
     default: Option<f64>,
 ) -> anyhow::Result<(Vec<Option<f64>>, Option<String>)> {
     let table = data_dir.join(demo_data::SATCAT_TABLE);
-    if !table.exists() {
-        return Ok((vec![default; elements.len()], None));
-    }
-    let bytes =
-        std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
-    let text: String = bytes.iter().map(|&b| b as char).collect();
-    let read = read_previsat(&table.display().to_string(), &text);
-    let by_id: std::collections::HashMap<u32, Option<f64>> = read
-        .records
-        .into_iter()
-        .map(|r| {
-            let m = r
-                .std_mag
-                .or_else(|| r.rcs_m2.filter(|a| *a > 0.0).map(std_mag_from_rcs));
-            (r.norad_cat_id, m)
-        })
-        .collect();
-    let mags = elements
+    let mut by_id: std::collections::HashMap<u32, Option<f64>> = Default::default();
+    let source = if table.exists() {
+        let bytes =
+            std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
+        let text: String = bytes.iter().map(|&b| b as char).collect();
+        let read = read_previsat(&table.display().to_string(), &text);
+        by_id = read
+            .records
+            .into_iter()
+            .map(|r| {
+                let m = r
+                    .std_mag
+                    .or_else(|| r.rcs_m2.filter(|a| *a > 0.0).map(std_mag_from_rcs));
+                (r.norad_cat_id, m)
+            })
+            .collect();
+        format!("the SATCAT {}", table.display())
+    } else {
+        format!("no SATCAT ({} not found)", table.display())
+    };
+    let from_table: Vec<Option<f64>> = elements
         .iter()
-        .map(|e| by_id.get(&e.norad_cat_id).copied().flatten().or(default))
+        .map(|e| by_id.get(&e.norad_cat_id).copied().flatten())
         .collect();
+    let known = from_table.iter().filter(|m| m.is_some()).count();
+    let unknown = elements.len() - known;
+    let fallback = match (unknown, default) {
+        (0, _) => String::new(),
+        (n, Some(m)) => format!(", {n} take --std-mag {m}"),
+        (n, None) => {
+            format!(", {n} unknown: no magnitude and no brightness limit for them (give --std-mag)")
+        }
+    };
+    let mags = from_table.into_iter().map(|m| m.or(default)).collect();
     Ok((
         mags,
-        Some(format!("standard magnitudes from {}", table.display())),
+        Some(format!(
+            "standard magnitudes: {known} of {} objects from {source}{fallback}",
+            elements.len()
+        )),
     ))
 }
 

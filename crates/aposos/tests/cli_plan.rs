@@ -321,3 +321,36 @@ fn predict_warns_outside_the_eop_table_and_notes_predicted_values() {
     let o = run("2027-03-01T00:00:00Z", "2027-03-01T00:02:00Z");
     assert!(stderr(&o).contains("predicted values"), "{}", stderr(&o));
 }
+
+#[test]
+fn optical_passes_say_which_objects_have_no_brightness_limit() {
+    let f = vallado_file("28057", "no-mag");
+    let dir = temp_dir("no-mag-data");
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "passes",
+            "--optical",
+            "--elements",
+            f.to_str().unwrap(),
+            "--site",
+            "pk-islamabad",
+            "--from",
+            "2006-06-26T00:00:00Z",
+            "--to",
+            "2006-06-27T00:00:00Z",
+            "--data-dir",
+            dir.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        aposos(&a)
+    };
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 unknown: no magnitude and no brightness limit"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--std-mag", "6"]);
+    assert!(stderr(&o).contains("1 take --std-mag 6"), "{}", stderr(&o));
+}
