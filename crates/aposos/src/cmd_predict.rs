@@ -79,6 +79,11 @@ pub fn std_mags(
     ))
 }
 
+/// Rows formatted per window (bounds memory).
+const WINDOW_ROWS: usize = 200_000;
+/// Most objects per window.
+const WINDOW_OBJECTS: usize = 256;
+
 /// Opens `--output` or standard output.
 pub fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
@@ -159,63 +164,73 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
         TableFormat::Csv => writeln!(out, "{COLUMNS}")?,
         TableFormat::Json => write!(out, "[")?,
     }
-    let results: Vec<(String, Option<String>)> = loaded
+    // Objects are formatted in parallel a window at a time (bounded by rows, so memory
+    // stays small for long grids) and written in input order.
+    let window_objects = (WINDOW_ROWS / grid.len().max(1)).clamp(1, WINDOW_OBJECTS);
+    let mut ok = 0;
+    let mut first = true;
+    for (w, (els, ms)) in loaded
         .elements
-        .par_iter()
-        .zip(mags.par_iter())
+        .chunks(window_objects)
+        .zip(mags.chunks(window_objects))
         .enumerate()
-        .map(|(i, (el, mag))| {
-            let mut text = String::new();
-            let sat = match Sgp4::new(el) {
-                Ok(s) => s,
-                Err(e) => {
-                    return (
-                        text,
-                        Some(format!(
-                            "object {}: cannot initialise SGP4: {e}",
-                            el.norad_cat_id
-                        )),
-                    )
-                }
-            };
-            for (k, t) in grid.iter().enumerate() {
-                match predict(&sat, &site.geodetic, *t, &eop, &opts, *mag) {
-                    Ok(p) => row(
-                        el.norad_cat_id,
-                        &p,
-                        args.format,
-                        i == 0 && k == 0,
-                        &mut text,
-                    ),
+    {
+        let results: Vec<(String, Option<String>)> = els
+            .par_iter()
+            .zip(ms.par_iter())
+            .enumerate()
+            .map(|(j, (el, mag))| {
+                let i = w * window_objects + j;
+                let mut text = String::new();
+                let sat = match Sgp4::new(el) {
+                    Ok(s) => s,
                     Err(e) => {
                         return (
                             text,
-                            Some(format!("object {} stopped: {e}", el.norad_cat_id)),
+                            Some(format!(
+                                "object {}: cannot initialise SGP4: {e}",
+                                el.norad_cat_id
+                            )),
                         )
                     }
+                };
+                for (k, t) in grid.iter().enumerate() {
+                    match predict(&sat, &site.geodetic, *t, &eop, &opts, *mag) {
+                        Ok(p) => row(
+                            el.norad_cat_id,
+                            &p,
+                            args.format,
+                            i == 0 && k == 0,
+                            &mut text,
+                        ),
+                        Err(e) => {
+                            return (
+                                text,
+                                Some(format!("object {} stopped: {e}", el.norad_cat_id)),
+                            )
+                        }
+                    }
                 }
+                (text, None)
+            })
+            .collect();
+        for (text, warning) in results {
+            if let Some(w) = warning {
+                eprintln!("warning: {w}");
             }
-            (text, None)
-        })
-        .collect();
-    let mut ok = 0;
-    let mut first = true;
-    for (text, warning) in results {
-        if let Some(w) = warning {
-            eprintln!("warning: {w}");
-        }
-        if !text.is_empty() {
-            ok += 1;
-            // In JSON the first row of a later object still needs its comma.
-            let t = if args.format == TableFormat::Json && !first && !text.starts_with(',') {
-                format!(",{text}")
-            } else if args.format == TableFormat::Json && first && text.starts_with(',') {
-                text[1..].to_string()
-            } else {
-                text
-            };
-            first = false;
-            out.write_all(t.as_bytes())?;
+            if !text.is_empty() {
+                ok += 1;
+                // In JSON the first row of a later object still needs its comma.
+                let t = if args.format == TableFormat::Json && !first && !text.starts_with(',') {
+                    format!(",{text}")
+                } else if args.format == TableFormat::Json && first && text.starts_with(',') {
+                    text[1..].to_string()
+                } else {
+                    text
+                };
+                first = false;
+                out.write_all(t.as_bytes())?;
+            }
         }
     }
     if args.format == TableFormat::Json {
