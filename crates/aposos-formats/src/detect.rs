@@ -155,7 +155,13 @@ pub fn read_elements(source_name: &str, text: &str, opts: &ReadOptions) -> Eleme
         }
         return out;
     };
-    read_as(source_name, text, format, opts)
+    let mut out = read_as(source_name, text, format, opts);
+    // The reader may take a malformed TLE line for a name line; the format reported is
+    // the detected one, so that detection and reading never disagree.
+    if matches!(format, Format::Tle | Format::ThreeLe) {
+        out.format = Some(format);
+    }
+    out
 }
 
 /// Reads every element set of a text in a given format (no detection).

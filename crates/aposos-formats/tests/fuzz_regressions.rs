@@ -88,6 +88,13 @@ fn every_regression_input_through_every_reader() {
                 sensible(name, &read, format);
             }
             let read = read_elements(name, &text, &opts);
+            if let Some(detected) = aposos_formats::detect_format(&text) {
+                assert_eq!(
+                    read.format,
+                    Some(detected),
+                    "{name}: detection and reading agree"
+                );
+            }
             if let Some(format) = read.format {
                 sensible(name, &read, format);
             }
