@@ -36,6 +36,10 @@ pub enum Command {
     /// Earth orientation parameters.
     #[command(subcommand)]
     Eop(EopCommand),
+    /// Run the data-sharing platform (HTTP API) on SQLite or PostgreSQL.
+    Serve(ServeArgs),
+    /// Bootstrap organisations, users and tokens directly in the database.
+    Admin(AdminArgs),
 }
 
 /// Earth orientation parameters.
@@ -324,4 +328,151 @@ pub struct DemoArgs {
     /// Write the demo catalog (joined names) to this file, in the format of its extension (.tle, .json, .xml, .kvn, .csv).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
+}
+
+/// Where the platform database is: options shared by `serve` and `admin`.
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// Configuration file (TOML; keys as in `aposos_server::ServerConfig`). Flags and APOSOS_* variables override it.
+    #[arg(long, value_name = "FILE", env = "APOSOS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory: the embedded SQLite database (aposos.sqlite3) and the demo catalog.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://USER[:PASSWORD]@HOST[:PORT]/DB) instead of the embedded SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+/// Arguments of `aposos serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address and port to listen on (default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Seed a new database with the generated catalog even when the real snapshot is present.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Number of objects of the generated catalog.
+    #[arg(long, default_value_t = 20_000)]
+    pub synthetic_count: usize,
+}
+
+/// Arguments of `aposos admin`.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// What to manage.
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+/// Bootstrapping commands working on the database directly.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Organisations (member states and observers).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Organisation kinds on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OrgKindArg {
+    /// A full member state.
+    Member,
+    /// An observer.
+    Observer,
+}
+
+/// Roles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// The centre's administrators.
+    Admin,
+    /// Runs its state's nodes.
+    Operator,
+    /// Uploads and analyses orbit products.
+    Analyst,
+    /// Reads.
+    Viewer,
+}
+
+/// `aposos admin org …`.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Adds an organisation.
+    Add {
+        /// Unique name.
+        name: String,
+        /// Member state or observer.
+        #[arg(long, value_enum)]
+        kind: OrgKindArg,
+        /// ISO 3166-1 alpha-2 country (its nodes are the sites of that country).
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// SATCAT owner code of the objects it owns (`PAKI`, `IRAN`, …).
+        #[arg(long, value_name = "CODE")]
+        satcat_owner: Option<String>,
+    },
+    /// Lists organisations.
+    List,
+}
+
+/// `aposos admin user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user.
+    Add {
+        /// Unique user name.
+        name: String,
+        /// Organisation name.
+        #[arg(long)]
+        org: String,
+        /// Role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+/// `aposos admin token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates a token and prints it alone on stdout (it is not stored and cannot be shown again).
+    Create {
+        /// User name.
+        #[arg(long)]
+        user: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// Free label.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Revokes one token (by id) or every token of a user.
+    Revoke {
+        /// Token id (from `token list`).
+        #[arg(long, conflicts_with = "user", required_unless_present = "user")]
+        id: Option<i64>,
+        /// Revoke every live token of this user.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Lists tokens (never their secrets).
+    List {
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }

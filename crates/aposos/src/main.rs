@@ -1,6 +1,7 @@
 //! The `aposos` command: element-set conversion, SGP4 propagation, benchmarks and the demo.
 
 mod cli;
+mod cmd_admin;
 mod cmd_bench;
 mod cmd_catalog;
 mod cmd_convert;
@@ -9,6 +10,7 @@ mod cmd_eop;
 mod cmd_passes;
 mod cmd_predict;
 mod cmd_propagate;
+mod cmd_serve;
 mod cmd_sites;
 mod demo_data;
 mod elements_io;
@@ -67,5 +69,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Predict(args) => cmd_predict::run(&args),
         cli::Command::Passes(args) => cmd_passes::run(&args),
         cli::Command::Eop(cli::EopCommand::Update(args)) => cmd_eop::update(&args),
+        cli::Command::Serve(args) => cmd_serve::run(&args),
+        cli::Command::Admin(args) => cmd_admin::run(&args),
     }
 }
