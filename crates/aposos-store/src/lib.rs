@@ -17,6 +17,7 @@ pub mod model;
 pub mod orgs;
 pub mod seed;
 pub mod sites;
+pub mod testing;
 
 pub use error::StoreError;
 pub use model::*;
@@ -65,7 +66,7 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

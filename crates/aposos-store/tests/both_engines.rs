@@ -1,0 +1,413 @@
+//! The store's behaviour, run identically on the embedded SQLite file and on PostgreSQL
+//! (the server started by `scripts/with-postgres`).
+
+use aposos_formats::{read_elements, ElementSet, ReadOptions};
+use aposos_store::catalog::{GpFilter, InsertOutcome, NewAudit, NewElementSet, ObjectFilter};
+use aposos_store::seed::{Seed, SeedOrg};
+use aposos_store::testing::{fresh_dir, fresh_postgres_database};
+use aposos_store::{
+    ItemAccess, ObjectRecord, OrgKind, Role, Sharing, SiteRecord, Store, StoreError,
+};
+
+const ISS: &str = "ISS (ZARYA)
+1 25544U 98067A   08264.51782528 -.00002182  00000+0 -11606-4 0  2926
+2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537
+";
+
+fn iss() -> ElementSet {
+    read_elements("iss", ISS, &ReadOptions::default())
+        .elements
+        .remove(0)
+}
+
+fn element(norad: u32, day_offset: i64) -> ElementSet {
+    let mut e = iss();
+    e.norad_cat_id = norad;
+    e.epoch = e
+        .epoch
+        .add_ns(day_offset * aposos_formats::epoch::NS_PER_DAY);
+    e
+}
+
+fn object(norad: u32, owner: &str) -> ObjectRecord {
+    ObjectRecord {
+        norad_cat_id: norad,
+        object_id: Some(format!("2020-{:03}A", norad % 1000)),
+        object_name: Some(format!("OBJECT {norad}")),
+        object_type: "PAY".into(),
+        owner: Some(owner.into()),
+        launch_site: None,
+        launch_date: Some("2020-01-01".into()),
+        decay_date: None,
+        orbit_class: None,
+        rcs_m2: Some(1.5),
+        size_m: None,
+        std_mag: None,
+        consortium_only: false,
+    }
+}
+
+fn seed() -> Seed {
+    let org = |n: &str, k, c: Option<&str>, o: Option<&str>| SeedOrg {
+        name: n.into(),
+        kind: k,
+        country: c.map(Into::into),
+        satcat_owner: o.map(Into::into),
+    };
+    Seed {
+        centre: Some(org("Centre", OrgKind::Member, None, None)),
+        orgs: vec![
+            org("SUPARCO", OrgKind::Member, Some("PK"), Some("PAKI")),
+            org("Watcher", OrgKind::Observer, None, None),
+        ],
+        admin_user: "admin".into(),
+        sites: vec![SiteRecord {
+            id: "pk-test".into(),
+            name: "Test node".into(),
+            country: "PK".into(),
+            role: "node".into(),
+            status: "planned".into(),
+            lat_deg: 33.5,
+            lon_deg: 73.1,
+            height_m: 480.0,
+            telescope: serde_json::json!({"aperture_m": 0.15}),
+            horizon_mask: serde_json::json!([[0.0, 10.0]]),
+            updated_us: 0,
+        }],
+        objects: (1..=5)
+            .map(|n| object(n, if n == 1 { "PAKI" } else { "US" }))
+            .collect(),
+        elements: (1..=5).map(|n| element(n, 0)).collect(),
+        elements_format: "3le".into(),
+    }
+}
+
+fn audit(action: &str) -> NewAudit {
+    NewAudit {
+        user_id: None,
+        user_name: Some("tester".into()),
+        org_id: None,
+        action: action.into(),
+        target: "t".into(),
+        outcome: "ok".into(),
+        remote_addr: Some("127.0.0.1".into()),
+        detail: None,
+    }
+}
+
+async fn exercise(store: Store) {
+    store.migrate().await.unwrap();
+    store.migrate().await.expect("migrations are idempotent");
+    assert!(!store.is_seeded().await.unwrap());
+    let report = store
+        .seed_if_new(&seed())
+        .await
+        .unwrap()
+        .expect("first seed");
+    assert_eq!(
+        (
+            report.orgs,
+            report.sites,
+            report.objects,
+            report.element_sets
+        ),
+        (3, 1, 5, 5)
+    );
+    assert!(
+        store.seed_if_new(&seed()).await.unwrap().is_none(),
+        "seeding happens once"
+    );
+
+    // Tokens: shown once, stored hashed, expiring and revocable.
+    let admin = store
+        .authenticate(&report.admin_token.token)
+        .await
+        .unwrap()
+        .expect("admin token works");
+    assert_eq!(
+        (admin.role, admin.org_name.as_str()),
+        (Role::Admin, "Centre")
+    );
+    assert!(store.authenticate("aposos_0000").await.unwrap().is_none());
+    let pk = store.find_org("SUPARCO").await.unwrap();
+    store
+        .add_user("pk-analyst", "SUPARCO", Role::Analyst)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_user("pk-analyst", "SUPARCO", Role::Viewer).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.add_user("x", "Nobody", Role::Viewer).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.add_org("SUPARCO", OrgKind::Member, None, None).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let t = store.create_token("pk-analyst", "test", 1).await.unwrap();
+    let p = store.authenticate(&t.token).await.unwrap().unwrap();
+    assert_eq!(
+        (p.org_id, p.role, p.org_satcat_owner.as_deref()),
+        (pk.id, Role::Analyst, Some("PAKI"))
+    );
+    let listed = store.list_tokens(Some("pk-analyst")).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(
+        !format!("{listed:?}").contains(&t.token[7..]),
+        "listings never show the secret"
+    );
+    assert!(store.revoke_token(t.id).await.unwrap());
+    assert!(
+        store.authenticate(&t.token).await.unwrap().is_none(),
+        "revoked"
+    );
+    assert!(store.create_token("pk-analyst", "", 0).await.is_err());
+
+    // Element sets: duplicates (same object, epoch, source) change nothing.
+    let mk = |e: ElementSet, sharing| NewElementSet {
+        elements: e,
+        source_org_id: pk.id,
+        sharing,
+        precise: true,
+        uploaded_by: Some(p.user_id),
+        upload_format: "3le".into(),
+    };
+    let items = vec![
+        mk(element(1, 1), Sharing::Private),
+        mk(element(1, 2), Sharing::Consortium),
+        mk(element(1, 1), Sharing::Public),
+    ];
+    let out = store
+        .insert_element_sets(&items, Some(&audit("elements.upload")))
+        .await
+        .unwrap();
+    assert!(matches!(out[0], InsertOutcome::Inserted(_)));
+    assert!(matches!(out[1], InsertOutcome::Inserted(_)));
+    assert_eq!(out[2], InsertOutcome::Duplicate);
+    let again = store.insert_element_sets(&items[..1], None).await.unwrap();
+    assert_eq!(again, vec![InsertOutcome::Duplicate]);
+    assert_eq!(store.count_element_sets().await.unwrap(), 7);
+
+    // Latest visible: the predicate decides, and an older visible set shows through.
+    let only_public = |a: &ItemAccess| a.sharing == Sharing::Public;
+    let all = |_: &ItemAccess| true;
+    let keep = |_: &ElementSet| true;
+    let f = GpFilter {
+        norads: vec![1],
+        ..GpFilter::default()
+    };
+    let (v, more) = store
+        .latest_element_sets(&f, None, 10, &only_public, &keep)
+        .await
+        .unwrap();
+    assert!(!more);
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        v[0].elements.epoch,
+        element(1, 0).epoch,
+        "public catalog set"
+    );
+    assert_eq!(
+        v[0].elements,
+        element(1, 0),
+        "element set round trip through the database"
+    );
+    let (v, _) = store
+        .latest_element_sets(&f, None, 10, &all, &keep)
+        .await
+        .unwrap();
+    assert_eq!(v[0].elements.epoch, element(1, 2).epoch);
+    assert_eq!(v[0].access.sharing, Sharing::Consortium);
+
+    // Paging over the catalog by number, stable and complete.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, more) = store
+            .latest_element_sets(&GpFilter::default(), after, 2, &all, &keep)
+            .await
+            .unwrap();
+        seen.extend(page.iter().map(|s| s.elements.norad_cat_id));
+        after = page.last().map(|s| s.elements.norad_cat_id);
+        if !more {
+            break;
+        }
+    }
+    assert_eq!(seen, vec![1, 2, 3, 4, 5]);
+    let by_name = GpFilter {
+        name_contains: Some("zar".into()),
+        ..GpFilter::default()
+    };
+    assert_eq!(
+        store
+            .latest_element_sets(&by_name, None, 10, &all, &keep)
+            .await
+            .unwrap()
+            .0
+            .len(),
+        5
+    );
+    let wildcard = GpFilter {
+        name_contains: Some("%".into()),
+        ..GpFilter::default()
+    };
+    assert!(
+        store
+            .latest_element_sets(&wildcard, None, 10, &all, &keep)
+            .await
+            .unwrap()
+            .0
+            .is_empty(),
+        "LIKE wildcards are literal"
+    );
+    let owned = GpFilter {
+        owners: vec!["PAKI".into()],
+        ..GpFilter::default()
+    };
+    let (v, _) = store
+        .latest_element_sets(&owned, None, 10, &all, &keep)
+        .await
+        .unwrap();
+    assert_eq!(
+        v.iter()
+            .map(|s| s.elements.norad_cat_id)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+
+    // History with a cursor.
+    let lo = element(1, -10).epoch;
+    let hi = element(1, 10).epoch;
+    let (h1, more) = store
+        .element_set_history(1, lo, hi, None, 2, &all)
+        .await
+        .unwrap();
+    assert!(more);
+    let cursor = (h1[1].elements.epoch.ns_since_1950(), h1[1].id);
+    let (h2, more) = store
+        .element_set_history(1, lo, hi, Some(cursor), 2, &all)
+        .await
+        .unwrap();
+    assert!(!more);
+    assert_eq!(h1.len() + h2.len(), 3);
+    let (hp, _) = store
+        .element_set_history(1, lo, hi, None, 10, &only_public)
+        .await
+        .unwrap();
+    assert_eq!(hp.len(), 1);
+
+    // Objects and marking.
+    assert!(store
+        .set_consortium_only(1, true, &audit("satcat.marking"))
+        .await
+        .unwrap());
+    assert!(store.get_object(1).await.unwrap().unwrap().consortium_only);
+    assert!(!store
+        .set_consortium_only(999, true, &audit("satcat.marking"))
+        .await
+        .unwrap());
+    let (v, _) = store
+        .latest_element_sets(&f, None, 10, &all, &keep)
+        .await
+        .unwrap();
+    assert!(v[0].access.object_consortium_only);
+    let objs = store
+        .list_objects(&ObjectFilter::default(), Some(2), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        objs.iter().map(|o| o.norad_cat_id).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+
+    // Sites.
+    assert!(store
+        .set_site_status("pk-test", "sunny", None, &audit("site.status"))
+        .await
+        .is_err());
+    let s = store
+        .set_site_status("pk-test", "online", Some(p.user_id), &audit("site.status"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.status, "online");
+    assert!(store
+        .set_site_status("nowhere", "online", None, &audit("site.status"))
+        .await
+        .unwrap()
+        .is_none());
+
+    // Audit: every write above left an entry; filters and cursor work.
+    let all_audit = store
+        .query_audit(&Default::default(), None, 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = all_audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["elements.upload", "satcat.marking", "site.status"]
+    );
+    let f = aposos_store::audit::AuditFilter {
+        action_prefix: Some("site.".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.query_audit(&f, None, 100).await.unwrap().len(), 1);
+    let first = &all_audit[0];
+    let rest = store
+        .query_audit(&Default::default(), Some((first.at_us, first.id)), 100)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn on_sqlite() {
+    let dir = fresh_dir("store");
+    exercise(Store::open_sqlite_dir(&dir).await.unwrap()).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn on_postgres() {
+    let url = fresh_postgres_database().await.unwrap();
+    exercise(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn concurrent_seeding_on_postgres_seeds_once() {
+    let url = fresh_postgres_database().await.unwrap();
+    let a = Store::connect(&url, 2).await.unwrap();
+    let b = Store::connect(&url, 2).await.unwrap();
+    let (ma, mb) = tokio::join!(a.migrate(), b.migrate());
+    ma.unwrap();
+    mb.unwrap();
+    let s = seed();
+    let (ra, rb) = tokio::join!(a.seed_if_new(&s), b.seed_if_new(&s));
+    let seeded = [ra.unwrap().is_some(), rb.unwrap().is_some()];
+    assert_eq!(
+        seeded.iter().filter(|x| **x).count(),
+        1,
+        "exactly one process seeds"
+    );
+    assert_eq!(a.count_element_sets().await.unwrap(), 5);
+    assert_eq!(b.list_orgs().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn bad_urls_are_refused_with_a_reason() {
+    let e = Store::connect("mysql://x", 1)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("sqlite: or postgres:"), "{e}");
+    let e = Store::connect("postgres://u:secret@127.0.0.1:1/db", 1)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(!e.contains("secret"), "password redacted: {e}");
+}
