@@ -234,13 +234,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "APOSOS platform on {where_}")?;
-        writeln!(out, "listening on http://{addr}")?;
         if let Some(t) = token {
             writeln!(
                 out,
                 "first admin token (user admin; shown once, store it now): {t}"
             )?;
         }
+        writeln!(out, "listening on http://{addr}")?;
         out.flush()?;
         drop(out);
         let state = AppState::new(store, config);

@@ -162,9 +162,11 @@ impl TestServer {
             .enable_all()
             .build()
             .unwrap();
-        let mut config = ServerConfig::default();
-        config.rate_limit_per_s = 100_000.0;
-        config.rate_limit_burst = 100_000.0;
+        let mut config = ServerConfig {
+            rate_limit_per_s: 100_000.0,
+            rate_limit_burst: 100_000.0,
+            ..ServerConfig::default()
+        };
         tweak(&mut config);
         let (store, admin, tokens, listener) = runtime.block_on(async {
             let store = match engine {
