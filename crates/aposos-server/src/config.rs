@@ -29,6 +29,8 @@ pub struct ServerConfig {
     pub max_page_size: usize,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// Bytes of rendered catalog answers kept in memory (0: none).
+    pub cache_bytes: usize,
 }
 
 impl Default for ServerConfig {
@@ -45,6 +47,7 @@ impl Default for ServerConfig {
             default_page_size: 50_000,
             max_page_size: 100_000,
             log_format: "text".into(),
+            cache_bytes: 256 << 20,
         }
     }
 }

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod cache;
 pub mod config;
 pub mod context;
 pub mod metrics;
@@ -42,11 +43,14 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::RateLimiter>,
     /// HTTP metrics.
     pub metrics: Arc<metrics::Metrics>,
+    /// Rendered catalog answers, valid for one catalog version.
+    pub cache: Arc<cache::RenderCache>,
 }
 
 impl AppState {
     /// State for `store` under `config`.
     pub fn new(store: Store, config: ServerConfig) -> Self {
+        let cache = cache::RenderCache::new(config.cache_bytes);
         Self {
             limiter: Arc::new(ratelimit::RateLimiter::new(
                 config.rate_limit_per_s,
@@ -55,6 +59,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
+            cache: Arc::new(cache),
         }
     }
 }

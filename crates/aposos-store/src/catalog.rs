@@ -340,7 +340,30 @@ pub struct NewAudit {
     pub detail: Option<String>,
 }
 
+/// Raises the catalog version inside a write transaction.
+async fn bump_catalog_version(tx: &mut sqlx::Transaction<'_, Any>) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalog_version'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
+    /// The catalog version: raised by every write that changes an answer of the catalog endpoints.
+    pub async fn catalog_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'catalog_version'")
+            .fetch_optional(&self.pool)
+            .await?;
+        let text: String = match row {
+            Some(r) => col(&r, "value")?,
+            None => return Ok(0),
+        };
+        text.parse()
+            .map_err(|_| StoreError::Corrupt(format!("catalog_version {text:?}")))
+    }
+
     /// Adds SATCAT records; objects already present are left as they are. Returns how many were new.
     pub async fn insert_objects(&self, objects: &[ObjectRecord]) -> Result<u64, StoreError> {
         let _w = self.write_guard().await;
@@ -360,6 +383,9 @@ impl Store {
                 q = bind_object(q, o, now);
             }
             added += q.execute(&mut *tx).await?.rows_affected();
+        }
+        if added > 0 {
+            bump_catalog_version(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -425,6 +451,7 @@ impl Store {
         .await?;
         if done.rows_affected() > 0 {
             crate::audit::insert_audit(&mut tx, audit).await?;
+            bump_catalog_version(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
@@ -459,6 +486,9 @@ impl Store {
         if let Some(a) = audit {
             crate::audit::insert_audit(&mut tx, a).await?;
         }
+        if out.iter().any(|o| matches!(o, InsertOutcome::Inserted(_))) {
+            bump_catalog_version(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(out)
     }
@@ -486,6 +516,9 @@ impl Store {
                 q = bind_element_set(q, new_id(), item, now);
             }
             added += q.execute(&mut *tx).await?.rows_affected();
+        }
+        if added > 0 {
+            bump_catalog_version(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(added)

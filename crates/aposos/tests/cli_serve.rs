@@ -386,6 +386,32 @@ fn two_server_processes_share_one_postgres_database() {
         s, 404,
         "consortium data is not for anonymous readers on either process"
     );
+    // A kept (cached) answer in one process never outlives a write through the other.
+    let count = |base: &str| -> usize {
+        let (s, body) = status_of(
+            ag.get(&format!("{base}/api/v1/gp?format=3le&limit=1000"))
+                .call(),
+        );
+        assert_eq!(s, 200);
+        body.lines().count() / 3
+    };
+    let before = count(&b.base);
+    assert_eq!(
+        count(&b.base),
+        before,
+        "same answer twice (the second from memory)"
+    );
+    let (s, body) = status_of(
+        ag.post(&format!("{}/api/v1/elements?sharing=public", a.base))
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_string(&element_text(80_001, 0)),
+    );
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        count(&b.base),
+        before + 1,
+        "process B sees process A's write at once"
+    );
     // Graceful stop on SIGTERM: exit code 0.
     for mut srv in [a, b] {
         let pid = srv.child.id().to_string();

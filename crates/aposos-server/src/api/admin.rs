@@ -1,6 +1,6 @@
 //! The audit log and the caller's identity.
 
-use super::paging::{decode_cursor, encode_cursor, next_link, page_size, tagged_response};
+use super::paging::{decode_cursor, next_page, page_size, tagged_response};
 use crate::context::Ctx;
 use crate::policy::may_read_audit;
 use crate::problem::Problem;
@@ -101,15 +101,7 @@ pub async fn audit(
     let mut entries = state.store.query_audit(&filter, after, limit + 1).await?;
     let more = entries.len() > limit;
     entries.truncate(limit);
-    let next = if more {
-        entries.last().map(|e| {
-            let c = encode_cursor('a', &[e.at_us, e.id]);
-            let link = next_link(uri.path(), uri.query(), &c);
-            (c, link)
-        })
-    } else {
-        None
-    };
+    let next = next_page(more, &entries, &uri, 'a', |e| vec![e.at_us, e.id]);
     let views: Vec<AuditView> = entries
         .into_iter()
         .map(|e| AuditView {

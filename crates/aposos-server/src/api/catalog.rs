@@ -1,6 +1,6 @@
 //! Catalog reads in the style of CelesTrak's GP and Space-Track's SATCAT queries.
 
-use super::paging::{decode_cursor, encode_cursor, next_link, page_size, tagged_response};
+use super::paging::{decode_cursor, next_page, page_size, tagged_response, Rendered};
 use crate::context::Ctx;
 use crate::policy::{can_read, may_mark_object, read_is_audited};
 use crate::problem::Problem;
@@ -9,10 +9,11 @@ use aposos_formats::{write_elements, ElementSet, Epoch, Format, TLE_MAX_CATALOG_
 use aposos_store::catalog::{GpFilter, ObjectFilter};
 use aposos_store::{ObjectRecord, OrgKind, StoredElementSet};
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// Query of `GET /api/v1/gp`.
@@ -189,31 +190,48 @@ fn render(sets: &[StoredElementSet], format: Format) -> ApiResult<(Vec<u8>, usiz
     Ok((text.into_bytes(), omitted))
 }
 
-/// Records a read of non-public items, if any were served.
-async fn audit_read(
+/// The audit detail of an answer holding non-public items (`None` when all are public).
+fn audit_detail(sets: &[StoredElementSet]) -> Option<String> {
+    let ids: Vec<String> = sets
+        .iter()
+        .filter(|s| read_is_audited(&s.access))
+        .map(|s| s.id.to_string())
+        .collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let shown = ids.iter().take(20).cloned().collect::<Vec<_>>().join(",");
+    Some(format!("{} non-public element set(s): {shown}", ids.len()))
+}
+
+/// Serves a rendered answer, recording the read in the audit log when it holds non-public items.
+async fn serve_rendered(
     state: &AppState,
     ctx: &Ctx,
     action: &str,
-    uri: &str,
-    sets: &[StoredElementSet],
-) -> ApiResult<()> {
-    let n = sets.iter().filter(|s| read_is_audited(&s.access)).count();
-    if n > 0 {
-        let detail = format!(
-            "{n} non-public element set(s): {}",
-            sets.iter()
-                .filter(|s| read_is_audited(&s.access))
-                .take(20)
-                .map(|s| s.id.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+    uri: &Uri,
+    headers: &HeaderMap,
+    rendered: &Rendered,
+) -> ApiResult<Response> {
+    if let Some(detail) = &rendered.audit_detail {
         state
             .store
-            .audit(&ctx.audit(action, uri, "ok", Some(detail)))
+            .audit(&ctx.audit(action, &uri.to_string(), "ok", Some(detail.clone())))
             .await?;
     }
-    Ok(())
+    Ok(rendered.respond(headers))
+}
+
+/// The kept answer to this request by this caller at the current catalog version, if any.
+async fn cached(
+    state: &AppState,
+    ctx: &Ctx,
+    uri: &Uri,
+) -> ApiResult<(i64, String, Option<Arc<Rendered>>)> {
+    let version = state.store.catalog_version().await?;
+    let key = crate::cache::key(ctx, uri);
+    let hit = state.cache.get(&key, version);
+    Ok((version, key, hit))
 }
 
 /// Orbit regime of an element set for the `group` filter.
@@ -248,6 +266,10 @@ pub async fn gp(
     headers: HeaderMap,
     Query(q): Query<GpParams>,
 ) -> ApiResult<Response> {
+    let (version, key, hit) = cached(&state, &ctx, &uri).await?;
+    if let Some(r) = hit {
+        return serve_rendered(&state, &ctx, "gp.read", &uri, &headers, &r).await;
+    }
     let format = parse_format(q.format.as_deref())?;
     let limit = page_size(
         q.limit,
@@ -307,24 +329,18 @@ pub async fn gp(
             q.norad.as_deref().unwrap_or("")
         )));
     }
-    audit_read(&state, &ctx, "gp.read", &uri.to_string(), &sets).await?;
     let (body, omitted) = render(&sets, format)?;
-    let next = if more {
-        sets.last().map(|s| {
-            let c = encode_cursor('g', &[i64::from(s.elements.norad_cat_id)]);
-            let link = next_link(uri.path(), uri.query(), &c);
-            (c, link)
-        })
-    } else {
-        None
-    };
-    let mut resp = tagged_response(&headers, content_type(format), body, next);
+    let next = next_page(more, &sets, &uri, 'g', |s| {
+        vec![i64::from(s.elements.norad_cat_id)]
+    });
+    let mut rendered = Rendered::new(content_type(format), body, next);
+    rendered.audit_detail = audit_detail(&sets);
     if omitted > 0 {
-        if let Ok(v) = HeaderValue::from_str(&format!("{omitted} object(s) with catalog numbers above {TLE_MAX_CATALOG_NUMBER} left out (use an OMM format)")) {
-            resp.headers_mut().insert("x-aposos-omitted", v);
-        }
+        rendered.headers.push(("x-aposos-omitted", format!("{omitted} object(s) with catalog numbers above {TLE_MAX_CATALOG_NUMBER} left out (use an OMM format)")));
     }
-    Ok(resp)
+    let rendered = Arc::new(rendered);
+    state.cache.put(key, version, rendered.clone());
+    serve_rendered(&state, &ctx, "gp.read", &uri, &headers, &rendered).await
 }
 
 /// Every element set of one object over an epoch range that the caller may see, oldest first.
@@ -342,6 +358,10 @@ pub async fn gp_history(
     headers: HeaderMap,
     Query(q): Query<HistoryParams>,
 ) -> ApiResult<Response> {
+    let (version, key, hit) = cached(&state, &ctx, &uri).await?;
+    if let Some(r) = hit {
+        return serve_rendered(&state, &ctx, "gp.history", &uri, &headers, &r).await;
+    }
     let format = parse_format(q.format.as_deref())?;
     let norads = parse_norads(
         q.norad
@@ -386,18 +406,15 @@ pub async fn gp_history(
             "no element set for catalog number {norad} in that range"
         )));
     }
-    audit_read(&state, &ctx, "gp.history", &uri.to_string(), &sets).await?;
     let (body, _) = render(&sets, format)?;
-    let next = if more {
-        sets.last().map(|s| {
-            let c = encode_cursor('h', &[s.elements.epoch.ns_since_1950(), s.id]);
-            let link = next_link(uri.path(), uri.query(), &c);
-            (c, link)
-        })
-    } else {
-        None
-    };
-    Ok(tagged_response(&headers, content_type(format), body, next))
+    let next = next_page(more, &sets, &uri, 'h', |s| {
+        vec![s.elements.epoch.ns_since_1950(), s.id]
+    });
+    let mut rendered = Rendered::new(content_type(format), body, next);
+    rendered.audit_detail = audit_detail(&sets);
+    let rendered = Arc::new(rendered);
+    state.cache.put(key, version, rendered.clone());
+    serve_rendered(&state, &ctx, "gp.history", &uri, &headers, &rendered).await
 }
 
 async fn satcat_entries(
@@ -475,15 +492,9 @@ pub async fn satcat(
     let mut records = state.store.list_objects(&filter, after, limit + 1).await?;
     let more = records.len() > limit;
     records.truncate(limit);
-    let next = if more {
-        records.last().map(|r| {
-            let c = encode_cursor('s', &[i64::from(r.norad_cat_id)]);
-            let link = next_link(uri.path(), uri.query(), &c);
-            (c, link)
-        })
-    } else {
-        None
-    };
+    let next = next_page(more, &records, &uri, 's', |r| {
+        vec![i64::from(r.norad_cat_id)]
+    });
     let entries = satcat_entries(&state, records).await?;
     let body = serde_json::to_vec(&entries).map_err(|_| Problem::internal("writing JSON"))?;
     Ok(tagged_response(&headers, "application/json", body, next))

@@ -1,6 +1,7 @@
 //! Cursors, page sizes and entity tags shared by the listing endpoints.
 
 use crate::problem::Problem;
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -40,6 +41,83 @@ pub fn page_size(asked: Option<usize>, default: usize, max: usize) -> Result<usi
     }
 }
 
+/// A rendered listing: body, strong ETag, next-page cursor and link, extra headers, and
+/// the audit detail to record each time it is served (non-public items in it).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Media type.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: Bytes,
+    /// Strong entity tag (quoted).
+    pub etag: String,
+    /// Cursor and `Link` target of the next page.
+    pub next: Option<(String, String)>,
+    /// Further headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// When set, serving this answer is audited with this detail.
+    pub audit_detail: Option<String>,
+}
+
+impl Rendered {
+    /// A rendered answer of `body` with its ETag.
+    pub fn new(content_type: &'static str, body: Vec<u8>, next: Option<(String, String)>) -> Self {
+        let digest = Sha256::digest(&body);
+        Self {
+            content_type,
+            etag: format!("\"{}\"", aposos_store::ids::hex(&digest[..16])),
+            body: Bytes::from(body),
+            next,
+            headers: Vec::new(),
+            audit_detail: None,
+        }
+    }
+
+    /// 200 with the body, or 304 without when `If-None-Match` names the same tag.
+    pub fn respond(&self, request_headers: &HeaderMap) -> Response {
+        let matches = request_headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|t| t.trim() == self.etag || t.trim() == "*")
+            });
+        let mut resp = if matches {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let mut r = self.body.clone().into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            );
+            r
+        };
+        let h = resp.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&self.etag) {
+            h.insert(header::ETAG, v);
+        }
+        h.insert(header::VARY, HeaderValue::from_static("authorization"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        if let Some((cursor, link)) = &self.next {
+            if let Ok(v) = HeaderValue::from_str(cursor) {
+                h.insert(NEXT_CURSOR, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&format!("<{link}>; rel=\"next\"")) {
+                h.insert(header::LINK, v);
+            }
+        }
+        for (k, v) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(v) {
+                h.insert(*k, v);
+            }
+        }
+        resp
+    }
+}
+
 /// A 200 response with `body`, a strong ETag of it, the next-page cursor and `Link` header;
 /// 304 without a body when `If-None-Match` already names the same tag.
 pub fn tagged_response(
@@ -48,38 +126,25 @@ pub fn tagged_response(
     body: Vec<u8>,
     next: Option<(String, String)>,
 ) -> Response {
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", aposos_store::ids::hex(&digest[..16]));
-    let matches = request_headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut resp = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = body.into_response();
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        r
-    };
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
+    Rendered::new(content_type, body, next).respond(request_headers)
+}
+
+/// The next page's cursor and `Link` target when `more`, made from the key of the page's last item.
+pub fn next_page<T>(
+    more: bool,
+    page: &[T],
+    uri: &axum::http::Uri,
+    tag: char,
+    key: impl Fn(&T) -> Vec<i64>,
+) -> Option<(String, String)> {
+    if !more {
+        return None;
     }
-    h.insert(header::VARY, HeaderValue::from_static("authorization"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    if let Some((cursor, link)) = next {
-        if let Ok(v) = HeaderValue::from_str(&cursor) {
-            h.insert(NEXT_CURSOR, v);
-        }
-        if let Ok(v) = HeaderValue::from_str(&format!("<{link}>; rel=\"next\"")) {
-            h.insert(header::LINK, v);
-        }
-    }
-    resp
+    page.last().map(|last| {
+        let c = encode_cursor(tag, &key(last));
+        let link = next_link(uri.path(), uri.query(), &c);
+        (c, link)
+    })
 }
 
 /// `path?query` with `cursor=` replaced by `cursor`.
