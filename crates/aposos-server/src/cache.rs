@@ -18,6 +18,7 @@ const MAX_BODY_BYTES: usize = 64 << 20;
 pub struct RenderCache {
     entries: Mutex<HashMap<String, (i64, Arc<Rendered>)>>,
     max_total_bytes: usize,
+    renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl RenderCache {
@@ -26,6 +27,7 @@ impl RenderCache {
         Self {
             entries: Mutex::new(HashMap::new()),
             max_total_bytes,
+            renders: Mutex::new(HashMap::new()),
         }
     }
 
@@ -42,6 +44,22 @@ impl RenderCache {
         map.get(key)
             .filter(|(v, _)| *v == version)
             .map(|(_, r)| r.clone())
+    }
+
+    /// Waits until no other request renders `key`, so that a burst of identical requests
+    /// renders once and the others take the kept answer.
+    pub async fn render_lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut map = match self.renders.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if map.len() > 10_000 {
+                map.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            map.entry(key.to_string()).or_default().clone()
+        };
+        lock.lock_owned().await
     }
 
     /// Keeps `rendered` for `key` at `version` (older entries are dropped when full).

@@ -302,6 +302,27 @@ fn bind_element_set<'q>(q: AnyQuery<'q>, id: i64, n: &'q NewElementSet, now: i64
         .bind(n.upload_format.as_str())
 }
 
+/// An optional float as text, for a `CAST($n AS DOUBLE PRECISION)` placeholder.
+///
+/// sqlx 0.8's `Any` driver declares a NULL `f64` as `float4` to PostgreSQL, so a cached
+/// statement first run with a NULL there refuses a later real value ("incorrect binary
+/// data format"). Text never changes type; Rust's shortest round-trip formatting keeps
+/// every bit of the value.
+fn f64_text(v: Option<f64>) -> Option<String> {
+    v.map(|x| format!("{x:?}"))
+}
+
+/// `($first, …)` for one row of `objects`, the optional floats cast from text.
+fn object_row_placeholders(first: usize) -> String {
+    let cols: Vec<String> = (first..first + OBJ_NCOLS)
+        .map(|i| match i - first {
+            9..=11 => format!("CAST(${i} AS DOUBLE PRECISION)"),
+            _ => format!("${i}"),
+        })
+        .collect();
+    format!("({})", cols.join(", "))
+}
+
 fn bind_object<'q>(q: AnyQuery<'q>, o: &'q ObjectRecord, now: i64) -> AnyQuery<'q> {
     q.bind(i64::from(o.norad_cat_id))
         .bind(o.object_id.as_deref())
@@ -312,9 +333,9 @@ fn bind_object<'q>(q: AnyQuery<'q>, o: &'q ObjectRecord, now: i64) -> AnyQuery<'
         .bind(o.launch_date.as_deref())
         .bind(o.decay_date.as_deref())
         .bind(o.orbit_class.as_deref())
-        .bind(o.rcs_m2)
-        .bind(o.size_m)
-        .bind(o.std_mag)
+        .bind(f64_text(o.rcs_m2))
+        .bind(f64_text(o.size_m))
+        .bind(f64_text(o.std_mag))
         .bind(i64::from(o.consortium_only))
         .bind(now)
 }
@@ -372,7 +393,7 @@ impl Store {
         let mut added = 0;
         for chunk in objects.chunks(500) {
             let rows: Vec<String> = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(i * OBJ_NCOLS + 1, OBJ_NCOLS)))
+                .map(|i| object_row_placeholders(i * OBJ_NCOLS + 1))
                 .collect();
             let sql = format!(
                 "INSERT INTO objects ({OBJ_COLUMNS}) VALUES {} ON CONFLICT (norad) DO NOTHING",

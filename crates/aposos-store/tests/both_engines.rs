@@ -313,6 +313,34 @@ async fn exercise(store: Store) {
         .await
         .unwrap();
     assert!(v[0].access.object_consortium_only);
+    // Optional numbers: a NULL first, then values, through the same (cached) statement.
+    let mut none = object(40, "US");
+    none.rcs_m2 = None;
+    none.std_mag = None;
+    let mut some = object(41, "US");
+    some.rcs_m2 = Some(0.123456789012345);
+    some.size_m = Some(2.5);
+    some.std_mag = Some(-1.25);
+    assert_eq!(
+        store
+            .insert_objects(std::slice::from_ref(&none))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .insert_objects(std::slice::from_ref(&some))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.get_object(40).await.unwrap().unwrap(), none);
+    assert_eq!(
+        store.get_object(41).await.unwrap().unwrap(),
+        some,
+        "floats survive exactly"
+    );
     let objs = store
         .list_objects(&ObjectFilter::default(), Some(2), 2)
         .await
@@ -410,4 +438,30 @@ async fn bad_urls_are_refused_with_a_reason() {
         .unwrap()
         .to_string();
     assert!(!e.contains("secret"), "password redacted: {e}");
+}
+
+/// A statement first run with NULL optional floats, then with values, on one connection
+/// (so the second run reuses the prepared statement): sqlx's `Any` driver declares a NULL
+/// f64 as float4, which once broke seeding the real SATCAT on PostgreSQL.
+#[tokio::test]
+async fn optional_floats_after_nulls_on_one_postgres_connection() {
+    let url = fresh_postgres_database().await.unwrap();
+    let store = Store::connect(&url, 1).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut none = object(40, "US");
+    none.rcs_m2 = None;
+    none.size_m = None;
+    none.std_mag = None;
+    let mut some = object(41, "US");
+    some.rcs_m2 = Some(0.123456789012345);
+    some.size_m = Some(2.5);
+    some.std_mag = Some(-1.25);
+    for o in [&none, &some] {
+        assert_eq!(
+            store.insert_objects(std::slice::from_ref(o)).await.unwrap(),
+            1
+        );
+    }
+    assert_eq!(store.get_object(40).await.unwrap().unwrap(), none);
+    assert_eq!(store.get_object(41).await.unwrap().unwrap(), some);
 }

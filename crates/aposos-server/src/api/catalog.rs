@@ -222,16 +222,35 @@ async fn serve_rendered(
     Ok(rendered.respond(headers))
 }
 
-/// The kept answer to this request by this caller at the current catalog version, if any.
-async fn cached(
-    state: &AppState,
-    ctx: &Ctx,
-    uri: &Uri,
-) -> ApiResult<(i64, String, Option<Arc<Rendered>>)> {
+/// The kept answer to this request by this caller at the current catalog version; else
+/// the right to render it (other identical requests wait for it and take its answer).
+async fn cached(state: &AppState, ctx: &Ctx, uri: &Uri) -> ApiResult<Lookup> {
     let version = state.store.catalog_version().await?;
     let key = crate::cache::key(ctx, uri);
-    let hit = state.cache.get(&key, version);
-    Ok((version, key, hit))
+    if let Some(hit) = state.cache.get(&key, version) {
+        return Ok(Lookup::Hit(hit));
+    }
+    let guard = state.cache.render_lock(&key).await;
+    if let Some(hit) = state.cache.get(&key, version) {
+        return Ok(Lookup::Hit(hit));
+    }
+    Ok(Lookup::Miss {
+        version,
+        key,
+        _guard: guard,
+    })
+}
+
+/// What [`cached`] found.
+enum Lookup {
+    /// An answer to serve as it is.
+    Hit(Arc<Rendered>),
+    /// Render it, then keep it under `key` at `version`.
+    Miss {
+        version: i64,
+        key: String,
+        _guard: tokio::sync::OwnedMutexGuard<()>,
+    },
 }
 
 /// Orbit regime of an element set for the `group` filter.
@@ -266,10 +285,14 @@ pub async fn gp(
     headers: HeaderMap,
     Query(q): Query<GpParams>,
 ) -> ApiResult<Response> {
-    let (version, key, hit) = cached(&state, &ctx, &uri).await?;
-    if let Some(r) = hit {
-        return serve_rendered(&state, &ctx, "gp.read", &uri, &headers, &r).await;
-    }
+    let (version, key, _guard) = match cached(&state, &ctx, &uri).await? {
+        Lookup::Hit(r) => return serve_rendered(&state, &ctx, "gp.read", &uri, &headers, &r).await,
+        Lookup::Miss {
+            version,
+            key,
+            _guard,
+        } => (version, key, _guard),
+    };
     let format = parse_format(q.format.as_deref())?;
     let limit = page_size(
         q.limit,
@@ -358,10 +381,16 @@ pub async fn gp_history(
     headers: HeaderMap,
     Query(q): Query<HistoryParams>,
 ) -> ApiResult<Response> {
-    let (version, key, hit) = cached(&state, &ctx, &uri).await?;
-    if let Some(r) = hit {
-        return serve_rendered(&state, &ctx, "gp.history", &uri, &headers, &r).await;
-    }
+    let (version, key, _guard) = match cached(&state, &ctx, &uri).await? {
+        Lookup::Hit(r) => {
+            return serve_rendered(&state, &ctx, "gp.history", &uri, &headers, &r).await
+        }
+        Lookup::Miss {
+            version,
+            key,
+            _guard,
+        } => (version, key, _guard),
+    };
     let format = parse_format(q.format.as_deref())?;
     let norads = parse_norads(
         q.norad
