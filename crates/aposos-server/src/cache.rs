@@ -83,7 +83,7 @@ pub fn key(ctx: &Ctx, uri: &axum::http::Uri) -> String {
     let class = match &ctx.caller {
         None => "anon".to_string(),
         Some(p) if p.role == Role::Admin => "admin".to_string(),
-        Some(p) => format!("org{}", p.org_id),
+        Some(p) => format!("org{}:{}", p.org_id, p.org_kind),
     };
     format!("{class} {uri}")
 }

@@ -48,9 +48,21 @@ impl Ctx {
             target: target.to_string(),
             outcome: outcome.to_string(),
             remote_addr: self.remote.clone(),
-            detail,
+            detail: detail.map(|d| truncate(&d, 1000)),
         }
     }
+}
+
+/// `text` cut to at most `max` bytes on a character boundary, marked when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -63,6 +75,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .cloned()
             .ok_or_else(|| Problem::internal("identifying the caller"))
     }
+}
+
+/// 429 with `Retry-After`.
+fn too_many(wait_s: u64, what: &str) -> Problem {
+    let mut p = Problem::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "rate-limited",
+        format!("{what}; retry in {wait_s} s"),
+    );
+    p.retry_after_s = Some(wait_s);
+    p
 }
 
 /// Paths that need neither a token nor a rate-limit slot.
@@ -94,11 +117,18 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 return Problem::unauthorized("expected 'Authorization: Bearer <token>'")
                     .into_response();
             };
+            // Failed logins are limited per address before the database is asked.
+            let fail_key = format!("f{}", remote.as_deref().unwrap_or("?"));
+            if let Err(wait_s) = state.limiter.peek(&fail_key) {
+                return too_many(wait_s, "too many failed authentications from this address")
+                    .into_response();
+            }
             match state.store.authenticate(token).await {
                 Ok(Some(p)) => Some(p),
                 Ok(None) => {
+                    let _ = state.limiter.check(&fail_key);
                     return Problem::unauthorized("unknown, expired or revoked token")
-                        .into_response()
+                        .into_response();
                 }
                 Err(e) => return Problem::from(e).into_response(),
             }
@@ -116,16 +146,14 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             None => format!("a{}", remote.as_deref().unwrap_or("?")),
         };
         if let Err(wait_s) = state.limiter.check(&key) {
-            let mut p = Problem::new(
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                format!(
-                    "rate limit of {} requests/s exceeded; retry in {wait_s} s",
+            return too_many(
+                wait_s,
+                &format!(
+                    "rate limit of {} requests/s exceeded",
                     state.config.rate_limit_per_s
                 ),
-            );
-            p.retry_after_s = Some(wait_s);
-            return p.into_response();
+            )
+            .into_response();
         }
     }
     let user = caller.as_ref().map(|p| p.user_name.clone());

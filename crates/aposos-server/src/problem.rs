@@ -103,9 +103,14 @@ impl From<aposos_store::StoreError> for Problem {
             ),
             E::Invalid(what) => Problem::unprocessable(what),
             E::Connect(_) => Problem::unavailable("the database cannot be reached"),
-            E::Database(ref d) if d.to_string().contains("timed out") => {
-                tracing::warn!(error = %e, "database busy");
-                Problem::unavailable("the database is busy; try again")
+            ref e if e.is_unstorable_text() => Problem::bad_request(
+                "the request holds text the database cannot store (a NUL character)",
+            ),
+            ref e if e.is_retryable() => {
+                tracing::warn!(error = %e, "database busy or transaction conflict");
+                let mut p = Problem::unavailable("the database is busy; try again");
+                p.retry_after_s = Some(1);
+                p
             }
             other => {
                 tracing::error!(error = %other, "store error");

@@ -29,7 +29,16 @@ impl RateLimiter {
         self.check_at(key, Instant::now())
     }
 
+    /// Whether `key` has a request left, without taking it.
+    pub fn peek(&self, key: &str) -> Result<(), u64> {
+        self.take_at(key, Instant::now(), false)
+    }
+
     fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
+        self.take_at(key, now, true)
+    }
+
+    fn take_at(&self, key: &str, now: Instant, take: bool) -> Result<(), u64> {
         let mut map = match self.buckets.lock() {
             Ok(m) => m,
             Err(poisoned) => poisoned.into_inner(),
@@ -43,7 +52,9 @@ impl RateLimiter {
         *tokens = (*tokens + elapsed * self.rate_per_s).min(self.burst);
         *last = now;
         if *tokens >= 1.0 {
-            *tokens -= 1.0;
+            if take {
+                *tokens -= 1.0;
+            }
             Ok(())
         } else {
             Err(((1.0 - *tokens) / self.rate_per_s).ceil().max(1.0) as u64)
@@ -67,6 +78,15 @@ mod tests {
         assert!(rl.check_at("b", t0).is_ok(), "keys are independent");
         assert!(rl.check_at("a", t0 + Duration::from_millis(500)).is_ok());
         assert!(rl.check_at("a", t0 + Duration::from_millis(500)).is_err());
+    }
+
+    #[test]
+    fn peek_takes_nothing() {
+        let rl = RateLimiter::new(1.0, 1.0);
+        assert!(rl.peek("a").is_ok());
+        assert!(rl.peek("a").is_ok());
+        assert!(rl.check("a").is_ok());
+        assert!(rl.peek("a").is_err());
     }
 
     #[test]

@@ -305,6 +305,14 @@ fn run_matrix(engine: Engine) {
         }
     }
     assert!(entries.iter().all(|e| e["remote_addr"] == "127.0.0.1"));
+    // Reading the audit log is audited too.
+    let again = srv
+        .get("/api/v1/audit?action=audit.read", Some("admin"))
+        .json();
+    assert!(
+        !again.as_array().unwrap().is_empty(),
+        "audit reads are recorded"
+    );
     // The audit log itself is for admins only.
     srv.get("/api/v1/audit", Some("SUPARCO-viewer"))
         .assert_problem(403);

@@ -154,6 +154,50 @@ fn uploads_report_every_record_and_are_idempotent() {
         Some(&good),
     )
     .assert_problem(400);
+    // Control characters in names are refused per record.
+    let mut nul = element(506, 1, "A");
+    nul.object_name = Some("A\u{0}B".into());
+    let json = aposos_formats::write_omm_json(&[nul, element(507, 1, "FINE")]).unwrap();
+    let v = srv
+        .call(
+            "POST",
+            "/api/v1/elements?sharing=public",
+            Some(&analyst),
+            &[],
+            Some(&json),
+        )
+        .json();
+    assert_eq!(
+        (v["accepted"].as_u64(), v["rejected"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    // A set an OMM carries but a TLE cannot is left out of TLE listings, never failing them.
+    let mut wild = element(508, 1, "WILD");
+    wild.mean_motion_dot_rev_per_day2 = 5.0;
+    assert!(aposos_formats::write_tle(&wild).is_err());
+    let json = aposos_formats::write_omm_json(&[wild]).unwrap();
+    let v = srv
+        .call(
+            "POST",
+            "/api/v1/elements?sharing=public",
+            Some(&analyst),
+            &[],
+            Some(&json),
+        )
+        .json();
+    assert_eq!(v["accepted"], 1, "{v}");
+    let r = srv.get("/api/v1/gp?norad=507,508&format=tle", None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.lines().count(), 2, "{}", r.body);
+    assert!(r
+        .headers
+        .get("x-aposos-omitted")
+        .is_some_and(|h| h.starts_with("1 ")));
+    assert_eq!(
+        srv.get("/api/v1/gp?norad=507,508", None).norads(),
+        vec![507, 508]
+    );
     // OMM XML is read too (format given or detected).
     let xml = aposos_formats::write_omm_xml(&[element(505, 1, "XML ONE")]).unwrap();
     let v = srv
@@ -175,7 +219,7 @@ fn uploads_report_every_record_and_are_idempotent() {
         .map(|e| e["outcome"].as_str().unwrap())
         .collect();
     assert!(
-        outcomes.contains(&"ok") && outcomes.contains(&"denied"),
+        outcomes.contains(&"ok") && outcomes.contains(&"denied") && outcomes.contains(&"rejected"),
         "{outcomes:?}"
     );
     assert!(audit
@@ -217,6 +261,32 @@ fn every_failure_is_problem_json() {
         None,
     )
     .assert_problem(401);
+    // Text the engines store differently, unknown parameters.
+    for path in [
+        "/api/v1/gp?name=%00",
+        "/api/v1/gp?intdes=a%07",
+        "/api/v1/satcat?owner=%00",
+        "/api/v1/sites/a%00b",
+    ] {
+        srv.get(path, None).assert_problem(400);
+    }
+    srv.get("/api/v1/audit?user=%00", Some("admin"))
+        .assert_problem(400);
+    let p = srv.get("/api/v1/gp?nroad=5", None).assert_problem(400);
+    assert!(p["detail"].as_str().unwrap().contains("nroad"), "{p}");
+    // Failed authentications are limited per address before the database is asked.
+    let limited = small(Engine::Sqlite, |c| {
+        c.rate_limit_burst = 3.0;
+        c.rate_limit_per_s = 0.01;
+    });
+    for _ in 0..3 {
+        limited
+            .call("GET", "/api/v1/me", Some("aposos_guess"), &[], None)
+            .assert_problem(401);
+    }
+    let r = limited.call("GET", "/api/v1/me", Some("aposos_guess"), &[], None);
+    r.assert_problem(429);
+    assert!(r.headers.contains_key("retry-after"));
     // A body over the limit is refused before it is read.
     let big = "x".repeat(10_000);
     srv.call(
@@ -605,6 +675,32 @@ fn the_api_works_the_same_on_postgres() {
     );
     srv.get("/api/v1/gp?norad=601", Some("CONIDA-viewer"))
         .assert_problem(404);
+    srv.get("/api/v1/gp?name=%00", None).assert_problem(400);
+    // Two analysts of one organisation uploading overlapping sets in opposite orders at once:
+    // no deadlock, every set stored once.
+    let a: Vec<_> = (0..40).map(|i| element(700 + i, 1, "RACE")).collect();
+    let b: Vec<_> = a.iter().rev().cloned().collect();
+    let (ta, tb) = (three_le(&a), three_le(&b));
+    std::thread::scope(|sc| {
+        for text in [&ta, &tb, &ta, &tb] {
+            let srv = &srv;
+            sc.spawn(move || {
+                let r = srv.call(
+                    "POST",
+                    "/api/v1/elements?sharing=private",
+                    Some(srv.token("SUPARCO-analyst")),
+                    &[],
+                    Some(text),
+                );
+                assert_eq!(r.status, 200, "{}", r.body);
+            });
+        }
+    });
+    let n = srv
+        .get("/api/v1/gp?name=race&limit=1000", Some("SUPARCO-viewer"))
+        .norads()
+        .len();
+    assert_eq!(n, 40);
     assert_eq!(srv.get("/api/v1/gp?limit=100", None).norads().len(), 30);
     assert_eq!(srv.get("/readyz", None).status, 200);
     let audit = srv.get("/api/v1/audit", Some("admin")).json();

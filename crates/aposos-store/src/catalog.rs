@@ -136,14 +136,20 @@ fn object_conditions(
         binds.extend(f.norads.iter().map(|&n| Bind::I(i64::from(n))));
     }
     if let Some(name) = &f.name_contains {
-        binds.push(Bind::T(format!("%{}%", like_escape(&name.to_uppercase()))));
+        binds.push(Bind::T(format!(
+            "%{}%",
+            like_escape(&name.to_ascii_uppercase())
+        )));
         sql.push_str(&format!(
             " AND UPPER({name_col}) LIKE ${} ESCAPE '\\'",
             binds.len()
         ));
     }
     if let Some(prefix) = &f.intdes_prefix {
-        binds.push(Bind::T(format!("{}%", like_escape(&prefix.to_uppercase()))));
+        binds.push(Bind::T(format!(
+            "{}%",
+            like_escape(&prefix.to_ascii_uppercase())
+        )));
         sql.push_str(&format!(
             " AND UPPER({intdes_col}) LIKE ${} ESCAPE '\\'",
             binds.len()

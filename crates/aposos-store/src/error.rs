@@ -30,6 +30,25 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database's SQLSTATE code, when it refused a statement.
+    pub fn sqlstate(&self) -> Option<String> {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => db.code().map(|c| c.to_string()),
+            _ => None,
+        }
+    }
+
+    /// True when the database refused text it cannot store (PostgreSQL's NUL byte, 22021).
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self.sqlstate().as_deref(), Some("22021" | "22P05"))
+    }
+
+    /// True when the transaction lost a race (deadlock, serialisation) and may simply be retried.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.sqlstate().as_deref(), Some("40P01" | "40001"))
+            || matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+    }
+
     /// True when the database refused a statement for a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
         match self {

@@ -57,6 +57,12 @@ impl Store {
         .execute(&self.pool)
         .await
         .map_err(|e| conflict_or(e, format!("organisation {name:?}")))?;
+        // `gp?group=member-states` depends on the organisations: kept answers are stale now.
+        sqlx::query(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalog_version'",
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(Organisation {
             id,
             name: name.to_string(),
@@ -64,6 +70,14 @@ impl Store {
             country: country.map(str::to_string),
             satcat_owner: satcat_owner.map(str::to_string),
         })
+    }
+
+    /// Name of the centre's organisation (the only one whose users may be admins), once seeded.
+    pub async fn centre_org(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'centre_org'")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| col(r, "value")).transpose()
     }
 
     /// The organisation named `name`.
@@ -95,6 +109,16 @@ impl Store {
             return Err(StoreError::Invalid("user name is empty".into()));
         }
         let org = self.find_org(org).await?;
+        if role == Role::Admin {
+            let centre = self.centre_org().await?;
+            if centre.as_deref() != Some(org.name.as_str()) {
+                return Err(StoreError::Invalid(format!(
+                    "the admin role belongs to the centre's organisation ({}), not to {:?}",
+                    centre.as_deref().unwrap_or("not set up yet"),
+                    org.name
+                )));
+            }
+        }
         let _w = self.write_guard().await;
         if self.find_user(name).await.is_ok() {
             return Err(StoreError::Conflict(format!("user {name:?}")));

@@ -102,18 +102,31 @@ impl Store {
             return Ok(None);
         }
         if !self.claim_seed().await? {
-            // Another process is seeding: wait for it.
-            for _ in 0..600 {
+            // Another process is seeding: wait for it, a little longer than a claim stays valid.
+            for _ in 0..(STALE_CLAIM_US / 200_000 + 300) {
                 if self.is_seeded().await? {
                     return Ok(None);
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             return Err(StoreError::Config(
-                "another process claimed the first-start seeding and has not finished in 120 s"
-                    .into(),
+                "another process claimed the first-start seeding and has not finished it".into(),
             ));
         }
+        match self.seed_claimed(seed).await {
+            Ok(report) => Ok(Some(report)),
+            Err(e) => {
+                // Give the claim up so that the next start can seed.
+                let _w = self.write_guard().await;
+                let _ = sqlx::query("DELETE FROM meta WHERE key = 'seed-started'")
+                    .execute(&self.pool)
+                    .await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn seed_claimed(&self, seed: &Seed) -> Result<SeedReport, StoreError> {
         let centre = seed
             .centre
             .clone()
@@ -138,6 +151,13 @@ impl Store {
             centre_id.get_or_insert(org.id);
         }
         let centre_id = centre_id.unwrap_or_default();
+        {
+            let _w = self.write_guard().await;
+            sqlx::query("INSERT INTO meta (key, value) VALUES ('centre_org', $1) ON CONFLICT (key) DO NOTHING")
+                .bind(centre.name.as_str())
+                .execute(&self.pool)
+                .await?;
+        }
         match self.find_user(&seed.admin_user).await {
             Ok(_) => {}
             Err(StoreError::NotFound(_)) => {
@@ -146,9 +166,6 @@ impl Store {
             }
             Err(e) => return Err(e),
         }
-        let admin_token = self
-            .create_token(&seed.admin_user, "first admin token (aposos serve)", 365)
-            .await?;
         let sites = self.insert_sites(&seed.sites).await?;
         let objects = self.insert_objects(&seed.objects).await?;
         let items: Vec<NewElementSet> = seed
@@ -164,6 +181,10 @@ impl Store {
             })
             .collect();
         let element_sets = self.bulk_insert_element_sets(&items).await?;
+        // The token last: a seed that fails before here leaves no live token nobody has seen.
+        let admin_token = self
+            .create_token(&seed.admin_user, "first admin token (aposos serve)", 365)
+            .await?;
         {
             let _w = self.write_guard().await;
             sqlx::query(
@@ -173,12 +194,12 @@ impl Store {
             .execute(&self.pool)
             .await?;
         }
-        Ok(Some(SeedReport {
+        Ok(SeedReport {
             orgs,
             sites,
             objects,
             element_sets,
             admin_token,
-        }))
+        })
     }
 }

@@ -134,6 +134,16 @@ async fn exercise(store: Store) {
         .add_user("pk-analyst", "SUPARCO", Role::Analyst)
         .await
         .unwrap();
+    let e = store
+        .add_user("pk-admin", "SUPARCO", Role::Admin)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("centre"),
+        "admins belong to the centre only: {e}"
+    );
+    assert_eq!(store.centre_org().await.unwrap().as_deref(), Some("Centre"));
     assert!(matches!(
         store.add_user("pk-analyst", "SUPARCO", Role::Viewer).await,
         Err(StoreError::Conflict(_))

@@ -4,7 +4,31 @@ use crate::cli::{
     AdminArgs, AdminCommand, OrgCommand, OrgKindArg, RoleArg, TokenCommand, UserCommand,
 };
 use crate::cmd_serve::{open_store, resolve_config, runtime};
-use aposos_store::{OrgKind, Role};
+use aposos_store::catalog::NewAudit;
+use aposos_store::{OrgKind, Role, Store};
+
+/// Records a bootstrapping write in the audit log, as done from the command line.
+async fn audit_cli(
+    store: &Store,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> anyhow::Result<()> {
+    let who = std::env::var("USER").unwrap_or_else(|_| "local".into());
+    store
+        .audit(&NewAudit {
+            user_id: None,
+            user_name: Some(format!("cli:{who}")),
+            org_id: None,
+            action: action.into(),
+            target: target.into(),
+            outcome: "ok".into(),
+            remote_addr: Some("local".into()),
+            detail: Some(detail),
+        })
+        .await?;
+    Ok(())
+}
 
 /// Runs `aposos admin …`.
 pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
@@ -37,6 +61,7 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                     "added organisation {} ({}, id {})",
                     org.name, org.kind, org.id
                 );
+                audit_cli(&store, "org.add", &org.name, format!("kind {}", org.kind)).await?;
                 Ok(())
             }
             AdminCommand::Org(OrgCommand::List) => {
@@ -61,6 +86,7 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                 };
                 let u = store.add_user(name, org, role).await?;
                 eprintln!("added user {} ({} of {org}, id {})", u.name, u.role, u.id);
+                audit_cli(&store, "user.add", &u.name, format!("{} of {org}", u.role)).await?;
                 Ok(())
             }
             AdminCommand::Token(TokenCommand::Create { user, days, label }) => {
@@ -71,6 +97,7 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                     t.id,
                     aposos_store::ids::iso_from_us(t.expires_us)
                 );
+                audit_cli(&store, "token.create", user, format!("token id {}", t.id)).await?;
                 Ok(())
             }
             AdminCommand::Token(TokenCommand::Revoke { id, user }) => {
@@ -79,9 +106,11 @@ pub fn run(args: &AdminArgs) -> anyhow::Result<()> {
                         anyhow::bail!("no token with id {id}");
                     }
                     eprintln!("revoked token {id}");
+                    audit_cli(&store, "token.revoke", &id.to_string(), "by id".into()).await?;
                 } else if let Some(u) = user {
                     let n = store.revoke_user_tokens(u).await?;
                     eprintln!("revoked {n} token(s) of {u}");
+                    audit_cli(&store, "token.revoke", u, format!("{n} token(s)")).await?;
                 }
                 Ok(())
             }

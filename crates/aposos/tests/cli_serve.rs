@@ -231,6 +231,21 @@ fn first_token_admin_commands_and_restart() {
     assert!(admin(&db, &["token", "revoke", "--user", "ayse"])
         .status
         .success());
+    let out = admin(
+        &db,
+        &["user", "add", "boss", "--org", "TUA", "--role", "admin"],
+    );
+    assert_eq!(out.status.code(), Some(1), "admins belong to the centre");
+    let (s, body) = status_of(
+        a.get(&format!("{}/api/v1/audit?action=user.add", srv.base))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        body.contains("\"user\":\"cli:") && body.contains("ayse"),
+        "command-line writes are audited: {body}"
+    );
     let (s, _) = status_of(
         a.get(&format!("{}/api/v1/me", srv.base))
             .set("Authorization", &format!("Bearer {user_token}"))

@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Query of `GET /api/v1/audit`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// From (ISO 8601 UTC, inclusive).
@@ -87,8 +88,8 @@ pub async fn audit(
     let filter = AuditFilter {
         from_us: time("from", &q.from)?,
         to_us: time("to", &q.to)?,
-        user: q.user.clone(),
-        action_prefix: q.action.clone(),
+        user: super::catalog::text_param("user", &q.user)?,
+        action_prefix: super::catalog::text_param("action", &q.action)?,
     };
     let limit = page_size(q.limit, 1000, state.config.max_page_size)?;
     let after = match &q.cursor {
@@ -116,6 +117,16 @@ pub async fn audit(
         })
         .collect();
     let body = serde_json::to_vec(&views).map_err(|_| Problem::internal("writing JSON"))?;
+    // Reading the audit log is itself a read of non-public data.
+    state
+        .store
+        .audit(&ctx.audit(
+            "audit.read",
+            &uri.to_string(),
+            "ok",
+            Some(format!("{} entries", views.len())),
+        ))
+        .await?;
     Ok(tagged_response(&headers, "application/json", body, next))
 }
 

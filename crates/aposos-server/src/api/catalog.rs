@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Query of `GET /api/v1/gp`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct GpParams {
     /// Catalog numbers, comma-separated (`25544,20580`).
@@ -40,6 +41,7 @@ pub struct GpParams {
 
 /// Query of `GET /api/v1/gp/history`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
     /// Catalog number (required).
@@ -58,6 +60,7 @@ pub struct HistoryParams {
 
 /// Query of `GET /api/v1/satcat`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SatcatParams {
     /// Catalog numbers, comma-separated.
@@ -134,6 +137,21 @@ pub struct Marking {
     pub consortium_only: bool,
 }
 
+/// A text parameter, refused (400) when it holds control characters (no database stores them alike).
+pub fn text_param(name: &str, value: &Option<String>) -> Result<Option<String>, Problem> {
+    match value {
+        Some(v) if v.chars().any(char::is_control) => Err(Problem::bad_request(format!(
+            "{name}: control characters are not allowed"
+        ))),
+        Some(v) if v.len() > 200 => Err(Problem::bad_request(format!(
+            "{name}: at most 200 characters"
+        ))),
+        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) => Ok(Some(v.trim().to_string())),
+        None => Ok(None),
+    }
+}
+
 /// Reads a comma-separated list of catalog numbers.
 pub fn parse_norads(text: &str) -> Result<Vec<u32>, Problem> {
     let mut out = Vec::new();
@@ -178,7 +196,11 @@ fn render(sets: &[StoredElementSet], format: Format) -> ApiResult<(Vec<u8>, usiz
     let mut elements: Vec<ElementSet> = sets.iter().map(|s| s.elements.clone()).collect();
     let before = elements.len();
     if matches!(format, Format::Tle | Format::ThreeLe) {
-        elements.retain(|e| e.norad_cat_id <= TLE_MAX_CATALOG_NUMBER);
+        // Leave out what a TLE cannot carry (numbers above Z9999, values out of its columns)
+        // rather than fail the whole page.
+        elements.retain(|e| {
+            e.norad_cat_id <= TLE_MAX_CATALOG_NUMBER && aposos_formats::write_tle(e).is_ok()
+        });
     }
     let omitted = before - elements.len();
     if elements.is_empty() && format == Format::OmmJson {
@@ -307,9 +329,12 @@ pub async fn gp(
         None => None,
     };
     let mut filter = GpFilter {
-        name_contains: q.name.clone().filter(|s| !s.is_empty()),
-        intdes_prefix: q.intdes.clone().filter(|s| !s.is_empty()),
-        owners: q.owner.iter().map(|o| o.trim().to_uppercase()).collect(),
+        name_contains: text_param("name", &q.name)?,
+        intdes_prefix: text_param("intdes", &q.intdes)?,
+        owners: text_param("owner", &q.owner)?
+            .iter()
+            .map(|o| o.to_ascii_uppercase())
+            .collect(),
         ..GpFilter::default()
     };
     let named = q.norad.is_some();
@@ -359,7 +384,7 @@ pub async fn gp(
     let mut rendered = Rendered::new(content_type(format), body, next);
     rendered.audit_detail = audit_detail(&sets);
     if omitted > 0 {
-        rendered.headers.push(("x-aposos-omitted", format!("{omitted} object(s) with catalog numbers above {TLE_MAX_CATALOG_NUMBER} left out (use an OMM format)")));
+        rendered.headers.push(("x-aposos-omitted", format!("{omitted} element set(s) a TLE cannot carry (catalog number above {TLE_MAX_CATALOG_NUMBER} or a value out of its columns) left out; use an OMM format")));
     }
     let rendered = Arc::new(rendered);
     state.cache.put(key, version, rendered.clone());
@@ -503,13 +528,15 @@ pub async fn satcat(
     };
     let mut filter = ObjectFilter {
         gp: GpFilter {
-            name_contains: q.name.clone().filter(|s| !s.is_empty()),
-            intdes_prefix: q.intdes.clone().filter(|s| !s.is_empty()),
-            owners: q.owner.iter().map(|o| o.trim().to_uppercase()).collect(),
-            object_types: q
-                .object_type
+            name_contains: text_param("name", &q.name)?,
+            intdes_prefix: text_param("intdes", &q.intdes)?,
+            owners: text_param("owner", &q.owner)?
                 .iter()
-                .map(|t| t.trim().to_uppercase())
+                .map(|o| o.to_ascii_uppercase())
+                .collect(),
+            object_types: text_param("type", &q.object_type)?
+                .iter()
+                .map(|t| t.to_ascii_uppercase())
                 .collect(),
             ..GpFilter::default()
         },

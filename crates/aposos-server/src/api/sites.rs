@@ -91,6 +91,7 @@ pub async fn get_site(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SiteView>> {
+    let id = super::catalog::text_param("id", &Some(id))?.unwrap_or_default();
     let s = state
         .store
         .get_site(&id)
@@ -117,6 +118,7 @@ pub async fn set_site_status(
     Path(id): Path<String>,
     body: Result<Json<StatusChange>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<Json<SiteView>> {
+    let id = super::catalog::text_param("id", &Some(id))?.unwrap_or_default();
     let p = ctx.require()?;
     let Json(change) =
         body.map_err(|e| Problem::bad_request(format!("body: {}", e.body_text())))?;

@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Query of `POST /api/v1/elements`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// `private` (default), `consortium` or `public`.
@@ -128,6 +129,24 @@ pub async fn upload_elements(
     let mut records = Vec::new();
     let mut items = Vec::new();
     for e in read.elements {
+        let bad_text = [&e.object_name, &e.object_id].iter().any(|t| {
+            t.as_deref()
+                .is_some_and(|t| t.chars().any(char::is_control))
+        });
+        if bad_text {
+            records.push(UploadRecord {
+                status: "rejected".into(),
+                norad: Some(e.norad_cat_id),
+                epoch: Some(format!("{}Z", e.epoch.to_iso())),
+                id: None,
+                line: None,
+                reason: Some(format!(
+                    "object {}: OBJECT_NAME and OBJECT_ID may not hold control characters",
+                    e.norad_cat_id
+                )),
+            });
+            continue;
+        }
         if e.epoch > latest {
             records.push(UploadRecord {
                 status: "rejected".into(),
@@ -165,10 +184,20 @@ pub async fn upload_elements(
                 format_name.as_deref().unwrap_or("?")
             )),
         );
-        state
+        // Insert in one global order (object, epoch) so that concurrent uploads that overlap
+        // lock their rows in the same order and cannot deadlock; answer in the body's order.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&i| (items[i].elements.norad_cat_id, items[i].elements.epoch));
+        let sorted: Vec<NewElementSet> = order.iter().map(|&i| items[i].clone()).collect();
+        let sorted_out = state
             .store
-            .insert_element_sets(&items, Some(&audit))
-            .await?
+            .insert_element_sets(&sorted, Some(&audit))
+            .await?;
+        let mut out = vec![InsertOutcome::Duplicate; items.len()];
+        for (k, &i) in order.iter().enumerate() {
+            out[i] = sorted_out[k];
+        }
+        out
     };
     let mut accepted_records: Vec<UploadRecord> = items
         .iter()
@@ -214,6 +243,15 @@ pub async fn upload_elements(
         records: accepted_records,
     };
     if accepted + duplicates == 0 {
+        state
+            .store
+            .audit(&ctx.audit(
+                "elements.upload",
+                "/api/v1/elements",
+                "rejected",
+                Some(format!("{} record(s) rejected", report.rejected)),
+            ))
+            .await?;
         let mut prob = Problem::unprocessable(if report.rejected == 0 {
             "the body holds no element set".to_string()
         } else {
