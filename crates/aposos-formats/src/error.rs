@@ -211,6 +211,14 @@ pub enum WriteError {
         /// Why it does not fit.
         reason: String,
     },
+    /// An observation cannot be written in the format.
+    #[error("observation: field {field}: {message}")]
+    Observation {
+        /// The field.
+        field: String,
+        /// Why.
+        message: String,
+    },
 }
 
 /// Quotes text for a message, escaping control characters, at most 80 characters.

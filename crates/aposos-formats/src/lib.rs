@@ -14,6 +14,7 @@ pub mod detect;
 pub mod element_set;
 pub mod epoch;
 pub mod error;
+pub mod obs;
 pub mod omm;
 pub mod read;
 pub mod satcat;

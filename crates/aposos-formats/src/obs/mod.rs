@@ -1,0 +1,95 @@
+//! Angle observations of Earth-orbiting objects and the formats telescopes report them in.
+//!
+//! [`Observation`] is the one model every reader produces and every writer takes:
+//! a station, an object (or none for an uncorrelated track), a UTC time with its
+//! uncertainty, RA/Dec or Az/El with their uncertainty, an optional magnitude, a
+//! tracklet id, and the format-specific codes needed to write a record back.
+
+pub mod iod;
+
+use crate::epoch::Epoch;
+
+/// Reference system of right ascension and declination.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RaDecFrame {
+    /// J2000 / ICRF astrometric (the network's convention).
+    J2000,
+    /// Topocentric apparent, true equator and equinox of date.
+    OfDate,
+    /// Mean equator and equinox of another epoch (Besselian/Julian year, e.g. 1950.0).
+    Equinox(f64),
+}
+
+/// The measured direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Angles {
+    /// Right ascension and declination, degrees.
+    RaDec {
+        /// Right ascension, degrees 0–360.
+        ra_deg: f64,
+        /// Declination, degrees −90–90.
+        dec_deg: f64,
+        /// Reference system.
+        frame: RaDecFrame,
+    },
+    /// Topocentric azimuth (from north through east) and elevation, degrees.
+    AzEl {
+        /// Azimuth, degrees 0–360.
+        az_deg: f64,
+        /// Elevation, degrees −90–90.
+        el_deg: f64,
+    },
+}
+
+/// The IOD record's own codes, kept so that a record can be written back as it came.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IodCodes {
+    /// Station status / sky condition code (column 22): `E G F P B T C O`.
+    pub station_status: char,
+    /// Angle format code 1–7 (column 45).
+    pub angle_format: u8,
+    /// Epoch code 0–6 (column 46).
+    pub epoch_code: u8,
+    /// Optical behaviour code (column 66), if given.
+    pub behaviour: Option<char>,
+    /// Flash period, seconds (columns 75–80), if given.
+    pub flash_period_s: Option<f64>,
+}
+
+/// One angle measurement of one object from one station.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Station: the network's site id, or the station number of the source format.
+    pub station: String,
+    /// Satellite catalog number; `None` for an uncorrelated observation.
+    pub norad_cat_id: Option<u32>,
+    /// International designator `YYYY-NNNPPP`, if given.
+    pub object_id: Option<String>,
+    /// Time of the measurement (UTC).
+    pub time: Epoch,
+    /// One-sigma uncertainty of the time, seconds.
+    pub time_sigma_s: Option<f64>,
+    /// The direction.
+    pub angles: Angles,
+    /// One-sigma positional uncertainty, degrees (per angle).
+    pub angle_sigma_deg: Option<f64>,
+    /// Visual magnitude, if measured.
+    pub mag: Option<f64>,
+    /// Uncertainty of the magnitude.
+    pub mag_sigma: Option<f64>,
+    /// Tracklet (a run of frames on one object in one pass), if known.
+    pub tracklet_id: Option<String>,
+    /// IOD codes when the observation came from (or is meant for) the IOD format.
+    pub iod: Option<IodCodes>,
+}
+
+/// What a reader got from one text: observations, refusals, and what it skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObservationsRead {
+    /// Accepted observations with the 1-based line each came from.
+    pub observations: Vec<(usize, Observation)>,
+    /// One error per refused record.
+    pub errors: Vec<crate::error::ParseError>,
+    /// Records that are valid but carry no measurement (station status, brightness only).
+    pub warnings: Vec<crate::error::Warning>,
+}
