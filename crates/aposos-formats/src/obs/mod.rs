@@ -6,6 +6,7 @@
 //! tracklet id, and the format-specific codes needed to write a record back.
 
 pub mod iod;
+pub mod tdm;
 
 use crate::epoch::Epoch;
 
