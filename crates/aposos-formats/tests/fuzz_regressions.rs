@@ -121,3 +121,44 @@ fn every_regression_input_through_every_reader() {
         }
     }
 }
+
+#[test]
+fn every_regression_input_through_the_observation_readers() {
+    use aposos_formats::obs::iod::{parse_iod_line, read_iod, write_iod_line};
+    use aposos_formats::obs::tdm::{read_tdm_kvn, read_tdm_xml, write_tdm_kvn, write_tdm_xml};
+    let t0 = aposos_formats::Epoch::from_ns_since_1950(0);
+    for (name, bytes) in &inputs() {
+        let text = String::from_utf8_lossy(bytes);
+        for (_, o) in read_iod(name, &text).observations {
+            if let Ok(line) = write_iod_line(&o) {
+                let back =
+                    parse_iod_line(&line).unwrap_or_else(|e| panic!("{name}: {line:?}: {e}"));
+                let back = back.unwrap_or_else(|| panic!("{name}: {line:?} lost its position"));
+                assert_eq!(
+                    write_iod_line(&back).ok().as_deref(),
+                    Some(line.as_str()),
+                    "{name}"
+                );
+            }
+        }
+        for read in [read_tdm_kvn(name, &text), read_tdm_xml(name, &text)] {
+            let obs: Vec<_> = read.observations.into_iter().map(|(_, o)| o).collect();
+            if let Ok(w) = write_tdm_kvn(&obs, "X", t0) {
+                let back: Vec<_> = read_tdm_kvn("w", &w)
+                    .observations
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .collect();
+                assert_eq!(back, obs, "{name}");
+            }
+            if let Ok(w) = write_tdm_xml(&obs, "X", t0) {
+                let back: Vec<_> = read_tdm_xml("w", &w)
+                    .observations
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .collect();
+                assert_eq!(back, obs, "{name}");
+            }
+        }
+    }
+}

@@ -147,3 +147,56 @@ fn round_trips_keep_every_value() {
         "B1950 has no TDM frame"
     );
 }
+
+#[test]
+fn xml_form_reads_what_it_writes_and_names_lines() {
+    use aposos_formats::obs::tdm::{read_tdm_xml, write_tdm_xml};
+    let obs: Vec<_> = read_tdm_kvn("two", TWO)
+        .observations
+        .into_iter()
+        .map(|(_, o)| o)
+        .collect();
+    let xml = write_tdm_xml(
+        &obs,
+        "APOSOS",
+        Epoch::parse_iso("2026-12-02T00:00:00").unwrap(),
+    )
+    .unwrap();
+    assert!(
+        xml.contains("<tdm ")
+            && xml.contains("version=\"2.0\"")
+            && xml.contains("<observation><EPOCH>")
+    );
+    let back = read_tdm_xml("x.xml", &xml);
+    assert!(
+        back.errors.is_empty() && back.warnings.is_empty(),
+        "{:?}\n{xml}",
+        back.errors
+    );
+    let again: Vec<_> = back.observations.iter().map(|(_, o)| o.clone()).collect();
+    assert_eq!(again, obs);
+    // A value out of range is reported at the line of its element.
+    let bad = xml.replacen(
+        "<ANGLE_2>-12.345678</ANGLE_2>",
+        "<ANGLE_2>-112.345678</ANGLE_2>",
+        1,
+    );
+    let line = bad.lines().position(|l| l.contains("-112.345678")).unwrap() + 1;
+    let r = read_tdm_xml("x.xml", &bad);
+    assert!(
+        r.errors[0]
+            .to_string()
+            .starts_with(&format!("x.xml:{line}: field ANGLE_2 value")),
+        "{:?}",
+        r.errors
+    );
+    // Broken XML and another root are refused with a line.
+    let r = read_tdm_xml("x.xml", "<tdm version=\"2.0\"><header>\n</tdm>");
+    assert!(
+        r.errors[0].to_string().starts_with("x.xml:"),
+        "{:?}",
+        r.errors
+    );
+    let r = read_tdm_xml("x.xml", "<omm/>");
+    assert!(r.errors[0].to_string().contains("<tdm>"));
+}

@@ -269,6 +269,12 @@ pub fn parse_iod_line(line: &str) -> Result<Option<Observation>, ParseError> {
         }
         return Err(err("catalog number", 1, 5, "a catalog number", object));
     }
+    for col in [6, 9, 16, 21, 23] {
+        let c = cols(line, col, col);
+        if !c.is_empty() && c != " " {
+            return Err(err("separator", col, col, "a blank", c));
+        }
+    }
     let norad = decode_alpha5(object.trim_start_matches(' '))
         .map_err(|_| err("catalog number", 1, 5, "5 digits or Alpha-5", object))?;
     let object_id = {
@@ -277,7 +283,7 @@ pub fn parse_iod_line(line: &str) -> Result<Option<Observation>, ParseError> {
             cols(line, 10, 12),
             cols(line, 13, 15).trim_end(),
         );
-        if yy.trim().is_empty() && num.trim().is_empty() {
+        if yy.trim().is_empty() && num.trim().is_empty() && piece.trim().is_empty() {
             None
         } else {
             let y: u32 = yy
@@ -522,7 +528,7 @@ pub fn write_iod_line(o: &Observation) -> Result<String, WriteError> {
             }
             format!("{} {}{:<3}", &id[2..4], &id[5..8], &id[8..])
         }
-        None => " ".repeat(10),
+        None => " ".repeat(9),
     };
     let codes = o.iod.unwrap_or(IodCodes {
         station_status: 'G',

@@ -94,6 +94,100 @@ fn looks_like_object(text: &str) -> bool {
 
 /// Reads a TDM in KVN; refused segments or records are reported with their line, the rest kept.
 pub fn read_tdm_kvn(source_name: &str, text: &str) -> ObservationsRead {
+    let lines: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect();
+    read_tdm_lines(source_name, &lines)
+}
+
+/// Reads a TDM in XML (NDM/XML `tdm` root, 503.0-B-2 schema layout); errors name the line.
+pub fn read_tdm_xml(source_name: &str, text: &str) -> ObservationsRead {
+    let root = match crate::omm::xml::parse_tree(text) {
+        Ok(r) => r,
+        Err(e) => {
+            return ObservationsRead {
+                errors: vec![e.with_source(source_name)],
+                ..ObservationsRead::default()
+            };
+        }
+    };
+    let tdm = if root.name == "ndm" {
+        root.children.into_iter().find(|c| c.name == "tdm")
+    } else {
+        Some(root)
+    };
+    let Some(tdm) = tdm.filter(|t| t.name == "tdm") else {
+        let e = ParseError::new("root element", "<tdm>", "another root")
+            .with_line(Some(1))
+            .with_source(source_name);
+        return ObservationsRead {
+            errors: vec![e],
+            ..ObservationsRead::default()
+        };
+    };
+    // The same logical lines as the KVN form, each at the line of its element.
+    let mut lines: Vec<(usize, String)> = vec![(
+        tdm.line,
+        format!(
+            "CCSDS_TDM_VERS = {}",
+            tdm.version.clone().unwrap_or_default()
+        ),
+    )];
+    let kv = |n: &crate::omm::xml::Node| {
+        if n.name == "COMMENT" {
+            format!("COMMENT {}", n.text.trim())
+        } else {
+            format!("{} = {}", n.name, n.text.trim())
+        }
+    };
+    for block in &tdm.children {
+        match block.name.as_str() {
+            "header" => lines.extend(block.children.iter().map(|c| (c.line, kv(c)))),
+            "body" => {
+                for seg in block.children.iter().filter(|s| s.name == "segment") {
+                    for part in &seg.children {
+                        match part.name.as_str() {
+                            "metadata" => {
+                                lines.push((part.line, "META_START".into()));
+                                lines.extend(part.children.iter().map(|c| (c.line, kv(c))));
+                                lines.push((part.line, "META_STOP".into()));
+                            }
+                            "data" => {
+                                lines.push((part.line, "DATA_START".into()));
+                                for obs in &part.children {
+                                    if obs.name == "COMMENT" {
+                                        continue;
+                                    }
+                                    let epoch = obs
+                                        .children
+                                        .iter()
+                                        .find(|c| c.name == "EPOCH")
+                                        .map(|c| c.text.trim().to_string())
+                                        .unwrap_or_default();
+                                    for m in obs.children.iter().filter(|c| c.name != "EPOCH") {
+                                        lines.push((
+                                            m.line,
+                                            format!("{} = {epoch} {}", m.name, m.text.trim()),
+                                        ));
+                                    }
+                                }
+                                lines.push((part.line, "DATA_STOP".into()));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    read_tdm_lines(source_name, &lines)
+}
+
+/// The reader of both forms, on logical `KEYWORD = value` lines with their line numbers.
+fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsRead {
     let mut out = ObservationsRead::default();
     let mut header_seen = false;
     let mut state = 0u8; // 0 header, 1 meta, 2 between, 3 data
@@ -173,8 +267,8 @@ pub fn read_tdm_kvn(source_name: &str, text: &str) -> ObservationsRead {
             ));
         }
     };
-    for (i, raw) in text.lines().enumerate() {
-        let ln = i + 1;
+    for (ln, raw) in lines {
+        let ln = *ln;
         let line = raw.trim();
         if line.is_empty() {
             continue;
@@ -394,20 +488,17 @@ pub fn read_tdm_kvn(source_name: &str, text: &str) -> ObservationsRead {
     }
     if state == 1 || state == 3 {
         errors.push(perr(
-            text.lines().count(),
+            lines.last().map_or(1, |(l, _)| *l),
             if state == 1 { "META_STOP" } else { "DATA_STOP" },
             "the end of the block",
             "the end of the text",
         ));
         finish(&meta, &mut pending, &mut out, &mut errors, false);
     }
-    if !header_seen && !text.trim().is_empty() {
-        errors.push(perr(
-            1,
-            "CCSDS_TDM_VERS",
-            "a TDM header",
-            text.lines().next().unwrap_or(""),
-        ));
+    if let Some((first_line, first)) = lines.iter().find(|(_, l)| !l.trim().is_empty()) {
+        if !header_seen {
+            errors.push(perr(*first_line, "CCSDS_TDM_VERS", "a TDM header", first));
+        }
     }
     // Keep the order of the text.
     out.observations.sort_by_key(|(line, _)| *line);
@@ -541,5 +632,72 @@ pub fn write_tdm_kvn(
         s.push_str("DATA_STOP\n");
         i = j;
     }
+    Ok(s)
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Writes observations as a TDM in XML (the KVN form's segments, as NDM/XML elements).
+pub fn write_tdm_xml(
+    observations: &[Observation],
+    originator: &str,
+    creation: Epoch,
+) -> Result<String, WriteError> {
+    let kvn = write_tdm_kvn(observations, originator, creation)?;
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str("<tdm xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:noNamespaceSchemaLocation=\"https://sanaregistry.org/r/ndmxml_unqualified/ndmxml-2.0.0-master-2.0.xsd\" id=\"CCSDS_TDM_VERS\" version=\"2.0\">\n");
+    s.push_str("  <header>\n");
+    let mut in_body = false;
+    let mut in_data = false;
+    for line in kvn.lines().skip(1) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match line {
+            "META_START" => {
+                if !in_body {
+                    s.push_str("  </header>\n  <body>\n");
+                    in_body = true;
+                }
+                s.push_str("    <segment>\n      <metadata>\n");
+            }
+            "META_STOP" => s.push_str("      </metadata>\n"),
+            "DATA_START" => {
+                s.push_str("      <data>\n");
+                in_data = true;
+            }
+            "DATA_STOP" => {
+                s.push_str("      </data>\n    </segment>\n");
+                in_data = false;
+            }
+            _ => {
+                let indent = if in_body { "        " } else { "    " };
+                if let Some(c) = line.strip_prefix("COMMENT") {
+                    s.push_str(&format!(
+                        "{indent}<COMMENT>{}</COMMENT>\n",
+                        xml_escape(c.trim())
+                    ));
+                } else if let Some((k, v)) = line.split_once('=') {
+                    let (k, v) = (k.trim(), v.trim());
+                    if in_data {
+                        let (epoch, value) = v.split_once(' ').unwrap_or((v, ""));
+                        s.push_str(&format!("        <observation><EPOCH>{epoch}</EPOCH><{k}>{value}</{k}></observation>\n"));
+                    } else {
+                        s.push_str(&format!("{indent}<{k}>{}</{k}>\n", xml_escape(v)));
+                    }
+                }
+            }
+        }
+    }
+    if !in_body {
+        s.push_str("  </header>\n  <body>\n");
+    }
+    s.push_str("  </body>\n</tdm>\n");
     Ok(s)
 }

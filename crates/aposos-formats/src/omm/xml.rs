@@ -38,12 +38,17 @@ const MAX_DEPTH: usize = 32;
 
 /// One XML element, with its text and children.
 #[derive(Debug, Default)]
-struct Node {
-    name: String,
-    version: Option<String>,
-    text: String,
-    children: Vec<Node>,
-    line: usize,
+pub(crate) struct Node {
+    /// Local name.
+    pub(crate) name: String,
+    /// The `version` attribute, if any.
+    pub(crate) version: Option<String>,
+    /// Text content.
+    pub(crate) text: String,
+    /// Child elements in order.
+    pub(crate) children: Vec<Node>,
+    /// 1-based line of the start tag.
+    pub(crate) line: usize,
 }
 
 /// Line number (1-based) of a byte offset.
@@ -66,7 +71,7 @@ impl Lines {
 }
 
 /// Parses the document into a tree (iteratively; depth limited).
-fn parse_tree(text: &str) -> Result<Node, ParseError> {
+pub(crate) fn parse_tree(text: &str) -> Result<Node, ParseError> {
     let lines = Lines::new(text);
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = Vec::new();
