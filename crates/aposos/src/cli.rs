@@ -40,6 +40,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bootstrap organisations, users and tokens directly in the database.
     Admin(AdminArgs),
+    /// Angle observations: IOD, CCSDS TDM, JSON.
+    #[command(subcommand)]
+    Obs(ObsCommand),
 }
 
 /// Earth orientation parameters.
@@ -475,4 +478,25 @@ pub enum TokenCommand {
         #[arg(long)]
         user: Option<String>,
     },
+}
+
+/// `aposos obs …`: angle observations.
+#[derive(Debug, Subcommand)]
+pub enum ObsCommand {
+    /// Convert observations between IOD, CCSDS TDM (KVN, XML) and JSON.
+    Convert(ObsConvertArgs),
+}
+
+/// Arguments of `aposos obs convert`.
+#[derive(Debug, Args)]
+pub struct ObsConvertArgs {
+    /// Observation file (format detected from the content).
+    #[arg(long, value_name = "FILE")]
+    pub obs: PathBuf,
+    /// Output format: iod, tdm-kvn, tdm-xml or json.
+    #[arg(long, value_name = "FORMAT")]
+    pub to: String,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

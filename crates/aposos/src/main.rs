@@ -7,6 +7,7 @@ mod cmd_catalog;
 mod cmd_convert;
 mod cmd_demo;
 mod cmd_eop;
+mod cmd_obs;
 mod cmd_passes;
 mod cmd_predict;
 mod cmd_propagate;
@@ -71,5 +72,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Eop(cli::EopCommand::Update(args)) => cmd_eop::update(&args),
         cli::Command::Serve(args) => cmd_serve::run(&args),
         cli::Command::Admin(args) => cmd_admin::run(&args),
+        cli::Command::Obs(cli::ObsCommand::Convert(args)) => cmd_obs::convert(&args),
     }
 }

@@ -508,3 +508,62 @@ fn convert_refuses_only_the_object_the_format_cannot_carry() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("400000001"));
 }
+
+#[test]
+fn obs_convert_between_iod_tdm_and_json() {
+    let dir = std::env::temp_dir().join(format!("aposos-obs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let iod = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../aposos-formats/tests/data/iod/seesat_8305_2003-11-20.iod"
+    );
+    let bin = env!("CARGO_BIN_EXE_aposos");
+    let tdm = dir.join("o.kvn");
+    let out = std::process::Command::new(bin)
+        .args([
+            "obs", "convert", "--obs", iod, "--to", "tdm-kvn", "--output",
+        ])
+        .arg(&tdm)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new(bin)
+        .args(["obs", "convert", "--to", "json", "--obs"])
+        .arg(&tdm)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 8);
+    assert_eq!(json[0]["norad"], 23533);
+    assert_eq!(json[0]["station"], "8305");
+    // A bad line is reported with file and line; the good ones are still written; exit 1.
+    let bad = dir.join("bad.iod");
+    let text = std::fs::read_to_string(iod)
+        .unwrap()
+        .replacen(" 56 35 ", " 56 95 ", 1);
+    std::fs::write(&bad, text).unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["obs", "convert", "--to", "iod", "--obs"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.iod:1: field angle format code (columns 45-45)"),
+        "{err}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 7);
+    let out = std::process::Command::new(bin)
+        .args(["obs", "convert", "--to", "pdf", "--obs"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -6,6 +6,7 @@
 //! tracklet id, and the format-specific codes needed to write a record back.
 
 pub mod iod;
+pub mod json;
 pub mod tdm;
 
 use crate::epoch::Epoch;
@@ -93,4 +94,112 @@ pub struct ObservationsRead {
     pub errors: Vec<crate::error::ParseError>,
     /// Records that are valid but carry no measurement (station status, brightness only).
     pub warnings: Vec<crate::error::Warning>,
+}
+
+/// The observation formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObsFormat {
+    /// IOD 80-column lines.
+    Iod,
+    /// CCSDS TDM in KVN.
+    TdmKvn,
+    /// CCSDS TDM in XML.
+    TdmXml,
+    /// The API's JSON array.
+    Json,
+}
+
+impl ObsFormat {
+    /// Short name: `iod`, `tdm-kvn`, `tdm-xml`, `json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Iod => "iod",
+            Self::TdmKvn => "tdm-kvn",
+            Self::TdmXml => "tdm-xml",
+            Self::Json => "json",
+        }
+    }
+}
+
+impl std::str::FromStr for ObsFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "iod" => Ok(Self::Iod),
+            "tdm" | "tdm-kvn" => Ok(Self::TdmKvn),
+            "tdm-xml" => Ok(Self::TdmXml),
+            "json" => Ok(Self::Json),
+            other => Err(format!(
+                "unknown observation format {other:?}: expected iod, tdm-kvn, tdm-xml or json"
+            )),
+        }
+    }
+}
+
+/// The format of an observation text, from its first non-blank characters.
+pub fn detect_obs_format(text: &str) -> Option<ObsFormat> {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('[') {
+        Some(ObsFormat::Json)
+    } else if t.starts_with('<') {
+        Some(ObsFormat::TdmXml)
+    } else if t.starts_with("CCSDS_TDM_VERS") || t.starts_with("COMMENT") {
+        Some(ObsFormat::TdmKvn)
+    } else if t.lines().next().is_some_and(|l| {
+        l.len() >= 31 && l.is_char_boundary(20) && l[16..20].bytes().all(|b| b.is_ascii_digit())
+    }) {
+        Some(ObsFormat::Iod)
+    } else {
+        None
+    }
+}
+
+/// Reads observations in the detected format; an unrecognised text gives one error.
+pub fn read_observations(source_name: &str, text: &str) -> (Option<ObsFormat>, ObservationsRead) {
+    let format = detect_obs_format(text);
+    let read = match format {
+        Some(f) => read_observations_as(source_name, text, f),
+        None => {
+            let mut r = ObservationsRead::default();
+            if !text.trim().is_empty() {
+                let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                r.errors.push(
+                    crate::error::ParseError::new(
+                        "format",
+                        "IOD, CCSDS TDM (KVN or XML) or observation JSON",
+                        first,
+                    )
+                    .with_source(source_name)
+                    .with_line(Some(1)),
+                );
+            }
+            r
+        }
+    };
+    (format, read)
+}
+
+/// Reads observations in a given format.
+pub fn read_observations_as(source_name: &str, text: &str, format: ObsFormat) -> ObservationsRead {
+    match format {
+        ObsFormat::Iod => iod::read_iod(source_name, text),
+        ObsFormat::TdmKvn => tdm::read_tdm_kvn(source_name, text),
+        ObsFormat::TdmXml => tdm::read_tdm_xml(source_name, text),
+        ObsFormat::Json => json::read_obs_json(source_name, text),
+    }
+}
+
+/// Writes observations in `format` (TDMs with `originator` and the creation time `now`).
+pub fn write_observations(
+    observations: &[Observation],
+    format: ObsFormat,
+    originator: &str,
+    now: Epoch,
+) -> Result<String, crate::error::WriteError> {
+    match format {
+        ObsFormat::Iod => iod::write_iod(observations),
+        ObsFormat::TdmKvn => tdm::write_tdm_kvn(observations, originator, now),
+        ObsFormat::TdmXml => tdm::write_tdm_xml(observations, originator, now),
+        ObsFormat::Json => json::write_obs_json(observations),
+    }
 }

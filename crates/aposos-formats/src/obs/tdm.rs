@@ -540,7 +540,8 @@ fn segment_key(o: &Observation) -> (String, String, String, String, String) {
 }
 
 /// Writes observations as a TDM in KVN: consecutive observations with the same station,
-/// object, angle type, uncertainties and tracklet share a segment.
+/// object, angle type, uncertainties and tracklet share a segment (a repeated epoch
+/// starts a new one, since a segment has one measurement of a kind per epoch).
 pub fn write_tdm_kvn(
     observations: &[Observation],
     originator: &str,
@@ -553,8 +554,13 @@ pub fn write_tdm_kvn(
     let mut i = 0;
     while i < observations.len() {
         let key = segment_key(&observations[i]);
+        // A segment holds one measurement per epoch: a repeated epoch starts a new one.
+        let mut epochs = std::collections::BTreeSet::new();
         let mut j = i;
-        while j < observations.len() && segment_key(&observations[j]) == key {
+        while j < observations.len()
+            && segment_key(&observations[j]) == key
+            && epochs.insert(observations[j].time)
+        {
             j += 1;
         }
         let seg = &observations[i..j];
