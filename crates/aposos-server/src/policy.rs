@@ -77,6 +77,26 @@ pub fn may_mark_object(p: &Principal, object: &ObjectRecord) -> bool {
     }
 }
 
+/// Whether `p` may report observations for `site`: admins, and operators and analysts of
+/// the member state whose node it is.
+pub fn may_report_for_site(p: &Principal, site: &SiteRecord) -> bool {
+    match p.role {
+        Role::Admin => true,
+        Role::Operator | Role::Analyst => {
+            p.org_kind == OrgKind::Member
+                && p.org_country
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&site.country))
+        }
+        Role::Viewer => false,
+    }
+}
+
+/// Whether `p` may upload observations at all (admins, operators, analysts).
+pub fn may_upload_observations(p: &Principal) -> bool {
+    matches!(p.role, Role::Admin | Role::Operator | Role::Analyst)
+}
+
 /// Whether `p` may read the audit log.
 pub fn may_read_audit(p: &Principal) -> bool {
     p.role == Role::Admin

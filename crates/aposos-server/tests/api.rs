@@ -573,6 +573,8 @@ fn openapi_describes_exactly_the_mounted_routes() {
         "GET /api/v1/sites",
         "GET /api/v1/sites/{id}",
         "PUT /api/v1/sites/{id}/status",
+        "GET /api/v1/observations",
+        "POST /api/v1/observations",
         "GET /api/v1/audit",
         "GET /api/v1/me",
         "GET /healthz",

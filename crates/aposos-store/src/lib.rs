@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod error;
 pub mod ids;
 pub mod model;
+pub mod observations;
 pub mod orgs;
 pub mod seed;
 pub mod sites;

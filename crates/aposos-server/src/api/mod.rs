@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod observations;
 pub mod ops;
 pub mod paging;
 pub mod sites;
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
     tags(
         (name = "catalog", description = "Element sets and SATCAT metadata"),
         (name = "sites", description = "The network's observation nodes"),
+        (name = "observations", description = "Angle observations: upload with quality control, reads in IOD, TDM and JSON"),
         (name = "admin", description = "Audit and identity"),
         (name = "operations", description = "Health, readiness, metrics")
     )
@@ -55,6 +57,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::satcat_one))
         .routes(routes!(catalog::satcat_marking))
         .routes(routes!(upload::upload_elements))
+        .routes(routes!(
+            observations::upload_observations,
+            observations::list_observations
+        ))
         .routes(routes!(sites::list_sites))
         .routes(routes!(sites::get_site))
         .routes(routes!(sites::set_site_status))

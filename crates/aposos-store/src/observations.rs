@@ -1,0 +1,212 @@
+//! Stored observations with their owner and sharing level.
+
+use crate::catalog::NewAudit;
+use crate::ids::{new_id, now_us};
+use crate::{col, ItemAccess, Sharing, Store, StoreError};
+use aposos_formats::obs::{Angles, Observation, RaDecFrame};
+use aposos_formats::Epoch;
+use futures_util::TryStreamExt;
+use sqlx::any::AnyRow;
+
+/// An observation to store, with its provenance.
+#[derive(Debug, Clone)]
+pub struct NewObservation {
+    /// The measurement.
+    pub observation: Observation,
+    /// Contributing organisation.
+    pub owner_org_id: i64,
+    /// Sharing level.
+    pub sharing: Sharing,
+    /// Uploading user.
+    pub uploaded_by: Option<i64>,
+    /// Format name it arrived in.
+    pub upload_format: String,
+}
+
+/// One stored observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredObservation {
+    /// Row id.
+    pub id: i64,
+    /// The measurement.
+    pub observation: Observation,
+    /// Access fields for the sharing rule.
+    pub access: ItemAccess,
+}
+
+/// Conditions on observation reads.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationFilter {
+    /// Only this object (0: uncorrelated ones).
+    pub norad: Option<u32>,
+    /// Only this station.
+    pub station: Option<String>,
+    /// From this time (inclusive).
+    pub from: Option<Epoch>,
+    /// To this time (inclusive).
+    pub to: Option<Epoch>,
+}
+
+/// An optional float as text (see `catalog::f64_text`: sqlx `Any` mistypes NULL f64).
+fn t(v: Option<f64>) -> Option<String> {
+    v.map(|x| format!("{x:?}"))
+}
+
+fn from_row(row: &AnyRow) -> Result<StoredObservation, StoreError> {
+    let kind: String = col(row, "angle_kind")?;
+    let frame: String = col(row, "frame")?;
+    let a1: f64 = col(row, "angle_1_deg")?;
+    let a2: f64 = col(row, "angle_2_deg")?;
+    let angles = if kind == "azel" {
+        Angles::AzEl {
+            az_deg: a1,
+            el_deg: a2,
+        }
+    } else {
+        let frame = match frame.as_str() {
+            "J2000" => RaDecFrame::J2000,
+            "OF_DATE" => RaDecFrame::OfDate,
+            y => RaDecFrame::Equinox(
+                y.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("frame {y:?}")))?,
+            ),
+        };
+        Angles::RaDec {
+            ra_deg: a1,
+            dec_deg: a2,
+            frame,
+        }
+    };
+    let key: i64 = col(row, "object_key")?;
+    let sharing: String = col(row, "sharing")?;
+    let consortium_only: i64 = col(row, "object_consortium_only")?;
+    Ok(StoredObservation {
+        id: col(row, "id")?,
+        observation: Observation {
+            station: col(row, "station")?,
+            norad_cat_id: u32::try_from(key).ok().filter(|n| *n > 0),
+            object_id: col(row, "object_id")?,
+            time: Epoch::from_ns_since_1950(col(row, "time_ns")?),
+            time_sigma_s: col(row, "time_sigma_s")?,
+            angles,
+            angle_sigma_deg: col(row, "angle_sigma_deg")?,
+            mag: col(row, "mag")?,
+            mag_sigma: col(row, "mag_sigma")?,
+            tracklet_id: col(row, "tracklet")?,
+            iod: None,
+        },
+        access: ItemAccess {
+            owner_org_id: col(row, "owner_org_id")?,
+            sharing: sharing.parse().map_err(StoreError::Corrupt)?,
+            precise: true,
+            object_consortium_only: consortium_only != 0,
+        },
+    })
+}
+
+impl Store {
+    /// Stores observations in one transaction (with `audit`); exact duplicates change nothing.
+    /// Returns, per item, the new id or `None` for a duplicate.
+    pub async fn insert_observations(
+        &self,
+        items: &[NewObservation],
+        audit: &NewAudit,
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let now = now_us();
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            let o = &it.observation;
+            let (kind, a1, a2, frame) = match o.angles {
+                Angles::RaDec {
+                    ra_deg,
+                    dec_deg,
+                    frame,
+                } => (
+                    "radec",
+                    ra_deg,
+                    dec_deg,
+                    match frame {
+                        RaDecFrame::J2000 => "J2000".to_string(),
+                        RaDecFrame::OfDate => "OF_DATE".to_string(),
+                        RaDecFrame::Equinox(y) => format!("{y:?}"),
+                    },
+                ),
+                Angles::AzEl { az_deg, el_deg } => ("azel", az_deg, el_deg, String::new()),
+            };
+            let id = new_id();
+            let done = sqlx::query(
+                "INSERT INTO observations (id, station, object_key, object_id, time_ns, time_sigma_s, angle_kind, \
+                 angle_1_deg, angle_2_deg, frame, angle_sigma_deg, mag, mag_sigma, tracklet, owner_org_id, sharing, \
+                 uploaded_by, uploaded_us, upload_format) VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), $7, $8, $9, $10, \
+                 CAST($11 AS DOUBLE PRECISION), CAST($12 AS DOUBLE PRECISION), CAST($13 AS DOUBLE PRECISION), $14, $15, $16, $17, $18, $19) \
+                 ON CONFLICT (station, object_key, time_ns, angle_kind, angle_1_deg, angle_2_deg) DO NOTHING",
+            )
+            .bind(id)
+            .bind(o.station.as_str())
+            .bind(i64::from(o.norad_cat_id.unwrap_or(0)))
+            .bind(o.object_id.as_deref())
+            .bind(o.time.ns_since_1950())
+            .bind(t(o.time_sigma_s))
+            .bind(kind)
+            .bind(a1)
+            .bind(a2)
+            .bind(frame)
+            .bind(t(o.angle_sigma_deg))
+            .bind(t(o.mag))
+            .bind(t(o.mag_sigma))
+            .bind(o.tracklet_id.as_deref())
+            .bind(it.owner_org_id)
+            .bind(it.sharing.as_str())
+            .bind(it.uploaded_by)
+            .bind(now)
+            .bind(it.upload_format.as_str())
+            .execute(&mut *tx)
+            .await?;
+            out.push((done.rows_affected() > 0).then_some(id));
+        }
+        crate::audit::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Observations matching `filter` that `visible` admits, after the `(time_ns, id)` cursor,
+    /// at most `limit`, by time; the flag is true when more follow.
+    pub async fn observations(
+        &self,
+        filter: &ObservationFilter,
+        after: Option<(i64, i64)>,
+        limit: usize,
+        visible: &(dyn Fn(&ItemAccess) -> bool + Sync),
+    ) -> Result<(Vec<StoredObservation>, bool), StoreError> {
+        let (after_t, after_id) = after.unwrap_or((i64::MIN, i64::MIN));
+        let mut rows = sqlx::query(
+            "SELECT b.id, b.station, b.object_key, b.object_id, b.time_ns, b.time_sigma_s, b.angle_kind, b.angle_1_deg, \
+             b.angle_2_deg, b.frame, b.angle_sigma_deg, b.mag, b.mag_sigma, b.tracklet, b.owner_org_id, b.sharing, \
+             COALESCE(o.consortium_only, 0) AS object_consortium_only \
+             FROM observations b LEFT JOIN objects o ON o.norad = b.object_key \
+             WHERE ($1 < 0 OR b.object_key = $1) AND ($2 IS NULL OR b.station = $2) AND b.time_ns >= $3 AND b.time_ns <= $4 \
+             AND (b.time_ns > $5 OR (b.time_ns = $5 AND b.id > $6)) ORDER BY b.time_ns, b.id",
+        )
+        .bind(filter.norad.map_or(-1, i64::from))
+        .bind(filter.station.as_deref())
+        .bind(filter.from.map_or(i64::MIN, |e| e.ns_since_1950()))
+        .bind(filter.to.map_or(i64::MAX, |e| e.ns_since_1950()))
+        .bind(after_t)
+        .bind(after_id)
+        .fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let o = from_row(&row)?;
+            if !visible(&o.access) {
+                continue;
+            }
+            if out.len() == limit {
+                return Ok((out, true));
+            }
+            out.push(o);
+        }
+        Ok((out, false))
+    }
+}
