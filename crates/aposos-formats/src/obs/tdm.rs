@@ -218,7 +218,9 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
             meta.station.clone().unwrap_or_default(),
             meta.object.clone().unwrap_or_default(),
         );
-        if looks_like_object(&station) && !looks_like_object(&object) && !object.trim().is_empty() {
+        let object_unknown =
+            object.trim().is_empty() || object.trim().eq_ignore_ascii_case("UNKNOWN");
+        if looks_like_object(&station) && !looks_like_object(&object) && !object_unknown {
             std::mem::swap(&mut station, &mut object);
         }
         let (norad, object_id) = parse_object(&object);
@@ -351,7 +353,11 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
                             && meta_ok
                     }
                 }
-                if meta.station.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                if meta
+                    .station
+                    .as_deref()
+                    .is_none_or(|s| s.trim().is_empty() || s.trim().eq_ignore_ascii_case("UNKNOWN"))
+                {
                     meta_ok = bad("PARTICIPANT_1", "the station", "nothing") && meta_ok;
                 }
                 state = 2;
@@ -565,7 +571,11 @@ pub fn write_tdm_kvn(
         }
         let seg = &observations[i..j];
         let first = &seg[0];
-        if key.0.trim().is_empty() || key.0.contains(['\n', '=']) {
+        if key.0.trim().is_empty()
+            || key.0.trim().eq_ignore_ascii_case("UNKNOWN")
+            || key.0.contains(['\n', '='])
+            || key.0 != key.0.trim()
+        {
             return Err(WriteError::Observation {
                 field: "station".into(),
                 message: format!("{:?} cannot be a TDM participant", key.0),
