@@ -247,6 +247,32 @@ impl Store {
             .collect()
     }
 
+    /// The principal of user `name` (for work done on the database directly, not through a token).
+    pub async fn principal_of_user(&self, name: &str) -> Result<Principal, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id AS user_id, u.name AS user_name, u.role, o.id AS org_id, o.name AS org_name, o.kind, \
+                    o.country, o.satcat_owner \
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("user {name:?}")))?;
+        let role: String = col(&row, "role")?;
+        let kind: String = col(&row, "kind")?;
+        Ok(Principal {
+            user_id: col(&row, "user_id")?,
+            user_name: col(&row, "user_name")?,
+            token_id: 0,
+            org_id: col(&row, "org_id")?,
+            org_name: col(&row, "org_name")?,
+            org_kind: kind.parse().map_err(StoreError::Corrupt)?,
+            org_country: col(&row, "country")?,
+            org_satcat_owner: col(&row, "satcat_owner")?,
+            role: role.parse().map_err(StoreError::Corrupt)?,
+        })
+    }
+
     /// The principal of a live (known, unexpired, unrevoked) token, or `None`.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, StoreError> {
         if !token.starts_with(crate::ids::TOKEN_PREFIX) || token.len() > 200 {

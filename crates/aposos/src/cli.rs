@@ -485,6 +485,29 @@ pub enum TokenCommand {
 pub enum ObsCommand {
     /// Convert observations between IOD, CCSDS TDM (KVN, XML) and JSON.
     Convert(ObsConvertArgs),
+    /// Check and store observation files in the platform's database, as one of its users.
+    Import(ObsImportArgs),
+}
+
+/// Arguments of `aposos obs import`.
+#[derive(Debug, Args)]
+pub struct ObsImportArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The user the observations are reported as (its organisation owns them; its
+    /// state's nodes are the stations it may report for).
+    #[arg(long)]
+    pub user: String,
+    /// private, consortium or public.
+    #[arg(long, default_value = "private")]
+    pub sharing: String,
+    /// Format of the files (iod, tdm-kvn, tdm-xml, json); detected per file when absent.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Observation files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 /// Arguments of `aposos obs convert`.

@@ -43,3 +43,66 @@ pub fn convert(args: &ObsConvertArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} record(s) of {name} refused", read.errors.len())
     }
 }
+
+/// Runs `aposos obs import`: each file is read, checked and stored in one transaction, as
+/// the platform's upload endpoint does; prints one line per refused record and a summary
+/// per file as JSON on stdout. Exits 1 when any record was refused.
+pub fn import(args: &crate::cli::ObsImportArgs) -> anyhow::Result<()> {
+    use aposos_store::Sharing;
+    let sharing: Sharing = args
+        .sharing
+        .parse()
+        .map_err(|e: String| UsageError(format!("--sharing: {e}")))?;
+    let format: Option<ObsFormat> = match &args.format {
+        Some(f) => Some(
+            f.parse()
+                .map_err(|e: String| UsageError(format!("--format: {e}")))?,
+        ),
+        None => None,
+    };
+    let config = crate::cmd_serve::resolve_config(&args.db)?;
+    crate::cmd_serve::runtime()?.block_on(async move {
+        let store = crate::cmd_serve::open_store(&config).await?;
+        let p = store.principal_of_user(&args.user).await?;
+        if !matches!(p.role, aposos_store::Role::Admin | aposos_store::Role::Operator | aposos_store::Role::Analyst) {
+            anyhow::bail!("user {} is a {}: only admins, operators and analysts report observations", p.user_name, p.role);
+        }
+        let mut refused = 0;
+        let start = std::time::Instant::now();
+        let mut total = 0;
+        for file in &args.files {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
+            let audit = aposos_store::catalog::NewAudit {
+                user_id: Some(p.user_id),
+                user_name: Some(format!("cli:{}", p.user_name)),
+                org_id: Some(p.org_id),
+                action: "observations.import".into(),
+                target: name.clone(),
+                outcome: "ok".into(),
+                remote_addr: Some("local".into()),
+                detail: None,
+            };
+            let report = aposos_server::api::observations::ingest(&store, &p, &name, &text, format, sharing, &audit)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {}", e.detail))?;
+            for r in report.records.iter().filter(|r| r.status == "rejected") {
+                eprintln!("rejected: {}", r.reason.as_deref().unwrap_or(""));
+            }
+            refused += report.rejected;
+            total += report.accepted + report.duplicates + report.rejected;
+            println!(
+                "{}",
+                serde_json::json!({"file": name, "format": report.format, "accepted": report.accepted,
+                    "duplicates": report.duplicates, "rejected": report.rejected})
+            );
+        }
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!("{total} record(s) in {secs:.2} s ({:.0} records/s)", total as f64 / secs.max(1e-9));
+        store.close().await;
+        if refused > 0 {
+            anyhow::bail!("{refused} record(s) refused");
+        }
+        Ok(())
+    })
+}

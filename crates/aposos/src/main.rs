@@ -73,5 +73,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Serve(args) => cmd_serve::run(&args),
         cli::Command::Admin(args) => cmd_admin::run(&args),
         cli::Command::Obs(cli::ObsCommand::Convert(args)) => cmd_obs::convert(&args),
+        cli::Command::Obs(cli::ObsCommand::Import(args)) => cmd_obs::import(&args),
     }
 }

@@ -470,3 +470,100 @@ fn configuration_errors_name_the_file_and_key() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("postgres:"));
     let _ = std::fs::remove_dir_all(Path::new(&dir));
 }
+
+#[test]
+fn obs_import_checks_and_stores_as_a_user() {
+    let dir = temp_dir("import");
+    let d = dir.display().to_string();
+    let db = ["--data-dir", d.as_str()];
+    let srv = serve(&db);
+    let token = srv.token.clone().unwrap();
+    assert!(admin(
+        &db,
+        &["user", "add", "pk-op", "--org", "SUPARCO", "--role", "operator"]
+    )
+    .status
+    .success());
+    let now = aposos_formats::Epoch::now_utc_micros().add_ns(-600_000_000_000);
+    let t = format!("{}Z", now.to_iso());
+    let file = dir.join("night.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"[{{"station": "pk-islamabad", "time_utc": "{t}", "ra_deg": 10.0, "dec_deg": 20.0}},
+               {{"station": "pe-characato", "time_utc": "{t}", "ra_deg": 11.0, "dec_deg": 21.0}}]"#
+        ),
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let run = || {
+        aposos()
+            .args([
+                "obs",
+                "import",
+                "--data-dir",
+                d.as_str(),
+                "--user",
+                "pk-op",
+                "--sharing",
+                "consortium",
+                f.as_str(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "one record refused");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (summary["accepted"].as_u64(), summary["rejected"].as_u64()),
+        (Some(1), Some(1)),
+        "{summary}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("night.json:2: station \"pe-characato\" belongs to PE"));
+    let again: serde_json::Value = serde_json::from_slice(&run().stdout).unwrap();
+    assert_eq!(again["duplicates"], 1, "imports are idempotent");
+    let (s, body) = status_of(
+        agent()
+            .get(&format!("{}/api/v1/observations", srv.base))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let (_, anon) = status_of(
+        agent()
+            .get(&format!("{}/api/v1/observations", srv.base))
+            .call(),
+    );
+    assert_eq!(
+        anon.trim(),
+        "[]",
+        "consortium observations are not for anonymous readers"
+    );
+    let out = aposos()
+        .args([
+            "obs",
+            "import",
+            "--data-dir",
+            d.as_str(),
+            "--user",
+            "admin",
+            "--sharing",
+            "everyone",
+            f.as_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}

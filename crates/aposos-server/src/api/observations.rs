@@ -129,17 +129,47 @@ pub async fn upload_observations(
             format!("body: {}", e.body_text()),
         )
     })?;
-    let (format, read) = match q.format.as_deref() {
-        Some(f) => {
-            let f: ObsFormat = f
-                .parse()
-                .map_err(|e: String| Problem::bad_request(format!("format: {e}")))?;
-            (Some(f), read_observations_as("upload", &text, f))
-        }
-        None => read_observations("upload", &text),
+    let format = match q.format.as_deref() {
+        Some(f) => Some(
+            f.parse::<ObsFormat>()
+                .map_err(|e: String| Problem::bad_request(format!("format: {e}")))?,
+        ),
+        None => None,
     };
-    let sites: HashMap<String, aposos_store::SiteRecord> = state
-        .store
+    let audit = ctx.audit("observations.upload", "/api/v1/observations", "ok", None);
+    let report = ingest(&state.store, &p, "upload", &text, format, sharing, &audit).await?;
+    if report.accepted + report.duplicates == 0 {
+        let mut prob = Problem::unprocessable(if report.rejected == 0 {
+            "the body holds no observation".to_string()
+        } else {
+            format!(
+                "none of the {} record(s) could be accepted",
+                report.rejected
+            )
+        });
+        prob.errors = serde_json::to_value(&report.records).ok();
+        return Err(prob);
+    }
+    Ok(Json(report).into_response())
+}
+
+/// Reads, checks and stores observations for principal `p` (the upload endpoint and
+/// `aposos obs import`): every record is accepted, duplicate or rejected with its reason;
+/// the upload is audited with `audit`'s caller (its action kept, outcome and detail set).
+pub async fn ingest(
+    store: &aposos_store::Store,
+    p: &aposos_store::Principal,
+    source_name: &str,
+    text: &str,
+    format: Option<ObsFormat>,
+    sharing: Sharing,
+    audit: &aposos_store::catalog::NewAudit,
+) -> ApiResult<ObsReport> {
+    let (format, read) = match format {
+        Some(f) => (Some(f), read_observations_as(source_name, text, f)),
+        None => read_observations(source_name, text),
+    };
+    let sites: HashMap<String, aposos_store::SiteRecord> = store
         .list_sites()
         .await?
         .into_iter()
@@ -156,7 +186,7 @@ pub async fn upload_observations(
             Some(n) => match known_objects.get(&n) {
                 Some(k) => *k,
                 None => {
-                    let k = state.store.get_object(n).await?.is_some();
+                    let k = store.get_object(n).await?.is_some();
                     known_objects.insert(n, k);
                     k
                 }
@@ -165,7 +195,7 @@ pub async fn upload_observations(
         };
         let qc = QcContext {
             station_country: site.map(|s| s.country.as_str()),
-            entitled: site.is_some_and(|s| may_report_for_site(&p, s)),
+            entitled: site.is_some_and(|s| may_report_for_site(p, s)),
             object_known,
         };
         match check_observation(&o, &rules, &qc) {
@@ -185,7 +215,7 @@ pub async fn upload_observations(
                     status: "rejected".into(),
                     line: Some(line),
                     id: None,
-                    reason: Some(format!("upload:{line}: {why}")),
+                    reason: Some(format!("{source_name}:{line}: {why}")),
                 },
             )),
         }
@@ -204,17 +234,14 @@ pub async fn upload_observations(
     let mut accepted = 0;
     let mut duplicates = 0;
     if !items.is_empty() {
-        let audit = ctx.audit(
-            "observations.upload",
-            "/api/v1/observations",
-            "ok",
-            Some(format!(
-                "{} observation(s) offered, sharing {sharing}, format {}",
-                items.len(),
-                format.map_or("?", |f| f.name())
-            )),
-        );
-        let ids = state.store.insert_observations(&items, &audit).await?;
+        let mut a = audit.clone();
+        a.outcome = "ok".into();
+        a.detail = Some(format!(
+            "{} observation(s) offered, sharing {sharing}, format {}",
+            items.len(),
+            format.map_or("?", |f| f.name())
+        ));
+        let ids = store.insert_observations(&items, &a).await?;
         for (line, id) in item_lines.into_iter().zip(ids) {
             match id {
                 Some(id) => {
@@ -248,24 +275,12 @@ pub async fn upload_observations(
     let records: Vec<ObsRecord> = records.into_iter().map(|(_, r)| r).collect();
     let rejected = records.len() - accepted - duplicates;
     if accepted + duplicates == 0 {
-        state
-            .store
-            .audit(&ctx.audit(
-                "observations.upload",
-                "/api/v1/observations",
-                "rejected",
-                Some(format!("{rejected} record(s) rejected")),
-            ))
-            .await?;
-        let mut prob = Problem::unprocessable(if rejected == 0 {
-            "the body holds no observation".to_string()
-        } else {
-            format!("none of the {rejected} record(s) could be accepted")
-        });
-        prob.errors = serde_json::to_value(&records).ok();
-        return Err(prob);
+        let mut a = audit.clone();
+        a.outcome = "rejected".into();
+        a.detail = Some(format!("{rejected} record(s) rejected"));
+        store.audit(&a).await?;
     }
-    Ok(Json(ObsReport {
+    Ok(ObsReport {
         format: format.map(|f| f.name().to_string()),
         sharing: sharing.to_string(),
         accepted,
@@ -273,7 +288,6 @@ pub async fn upload_observations(
         rejected,
         records,
     })
-    .into_response())
 }
 
 /// Observations the caller may see, by time, in the requested format.
