@@ -82,6 +82,15 @@ fn run(engine: Engine) {
         (Some(0), Some(3)),
         "{v}"
     );
+    // The same record twice in one upload: stored once.
+    let one = obs("pk-test", Some(5), -300, 50.0);
+    let twice = json!([one.clone(), one]);
+    let v = post("SUPARCO-operator", "private", &twice).json();
+    assert_eq!(
+        (v["accepted"].as_u64(), v["duplicates"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
     // Who may upload, and for which node.
     srv.call(
         "POST",
@@ -165,8 +174,8 @@ fn run(engine: Engine) {
         (None, 1),
         (Some("Watcher-viewer"), 1),
         (Some("CONIDA-viewer"), 3),
-        (Some("SUPARCO-viewer"), 6),
-        (Some("admin"), 6),
+        (Some("SUPARCO-viewer"), 7),
+        (Some("admin"), 7),
     ] {
         assert_eq!(count(user, ""), want, "{user:?}");
     }
@@ -189,13 +198,13 @@ fn run(engine: Engine) {
         .as_array()
         .unwrap()
         .len(),
-        2
+        3
     );
     // Formats: TDM reads back with the same values; IOD needs 4-digit station numbers.
     let tdm = srv.get("/api/v1/observations?format=tdm", Some("SUPARCO-viewer"));
     assert!(tdm.body.starts_with("CCSDS_TDM_VERS = 2.0"), "{}", tdm.body);
     let back = aposos_formats::obs::tdm::read_tdm_kvn("t", &tdm.body);
-    assert_eq!(back.observations.len(), 6);
+    assert_eq!(back.observations.len(), 7);
     assert!(back.errors.is_empty());
     srv.get("/api/v1/observations?format=iod", Some("admin"))
         .assert_problem(422);

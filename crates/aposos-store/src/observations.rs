@@ -47,6 +47,9 @@ pub struct ObservationFilter {
     pub to: Option<Epoch>,
 }
 
+/// Rows per multi-row insert.
+const OBS_CHUNK: usize = 500;
+
 /// An optional float as text (see `catalog::f64_text`: sqlx `Any` mistypes NULL f64).
 fn t(v: Option<f64>) -> Option<String> {
     v.map(|x| format!("{x:?}"))
@@ -112,63 +115,87 @@ impl Store {
         items: &[NewObservation],
         audit: &NewAudit,
     ) -> Result<Vec<Option<i64>>, StoreError> {
+        const NCOLS: usize = 19;
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
         let now = now_us();
-        let mut out = Vec::with_capacity(items.len());
-        for it in items {
-            let o = &it.observation;
-            let (kind, a1, a2, frame) = match o.angles {
-                Angles::RaDec {
-                    ra_deg,
-                    dec_deg,
-                    frame,
-                } => (
-                    "radec",
-                    ra_deg,
-                    dec_deg,
-                    match frame {
-                        RaDecFrame::J2000 => "J2000".to_string(),
-                        RaDecFrame::OfDate => "OF_DATE".to_string(),
-                        RaDecFrame::Equinox(y) => format!("{y:?}"),
-                    },
-                ),
-                Angles::AzEl { az_deg, el_deg } => ("azel", az_deg, el_deg, String::new()),
-            };
-            let id = new_id();
-            let done = sqlx::query(
+        let ids: Vec<i64> = items.iter().map(|_| new_id()).collect();
+        let mut inserted = std::collections::HashSet::new();
+        // Multi-row inserts; `RETURNING id` names the rows stored, the others were duplicates.
+        for (chunk_no, chunk) in items.chunks(OBS_CHUNK).enumerate() {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let b = r * NCOLS;
+                    let c: Vec<String> = (1..=NCOLS)
+                        .map(|k| match k {
+                            6 | 11 | 12 | 13 => {
+                                format!("CAST({} AS DOUBLE PRECISION)", self.placeholder(b + k))
+                            }
+                            _ => self.placeholder(b + k),
+                        })
+                        .collect();
+                    format!("({})", c.join(", "))
+                })
+                .collect();
+            let sql = format!(
                 "INSERT INTO observations (id, station, object_key, object_id, time_ns, time_sigma_s, angle_kind, \
                  angle_1_deg, angle_2_deg, frame, angle_sigma_deg, mag, mag_sigma, tracklet, owner_org_id, sharing, \
-                 uploaded_by, uploaded_us, upload_format) VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), $7, $8, $9, $10, \
-                 CAST($11 AS DOUBLE PRECISION), CAST($12 AS DOUBLE PRECISION), CAST($13 AS DOUBLE PRECISION), $14, $15, $16, $17, $18, $19) \
-                 ON CONFLICT (station, object_key, time_ns, angle_kind, angle_1_deg, angle_2_deg) DO NOTHING",
-            )
-            .bind(id)
-            .bind(o.station.as_str())
-            .bind(i64::from(o.norad_cat_id.unwrap_or(0)))
-            .bind(o.object_id.as_deref())
-            .bind(o.time.ns_since_1950())
-            .bind(t(o.time_sigma_s))
-            .bind(kind)
-            .bind(a1)
-            .bind(a2)
-            .bind(frame)
-            .bind(t(o.angle_sigma_deg))
-            .bind(t(o.mag))
-            .bind(t(o.mag_sigma))
-            .bind(o.tracklet_id.as_deref())
-            .bind(it.owner_org_id)
-            .bind(it.sharing.as_str())
-            .bind(it.uploaded_by)
-            .bind(now)
-            .bind(it.upload_format.as_str())
-            .execute(&mut *tx)
-            .await?;
-            out.push((done.rows_affected() > 0).then_some(id));
+                 uploaded_by, uploaded_us, upload_format) VALUES {} \
+                 ON CONFLICT (station, object_key, time_ns, angle_kind, angle_1_deg, angle_2_deg) DO NOTHING RETURNING id",
+                rows.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (r, it) in chunk.iter().enumerate() {
+                let o = &it.observation;
+                let (kind, a1, a2, frame) = match o.angles {
+                    Angles::RaDec {
+                        ra_deg,
+                        dec_deg,
+                        frame,
+                    } => (
+                        "radec",
+                        ra_deg,
+                        dec_deg,
+                        match frame {
+                            RaDecFrame::J2000 => "J2000".to_string(),
+                            RaDecFrame::OfDate => "OF_DATE".to_string(),
+                            RaDecFrame::Equinox(y) => format!("{y:?}"),
+                        },
+                    ),
+                    Angles::AzEl { az_deg, el_deg } => ("azel", az_deg, el_deg, String::new()),
+                };
+                q = q
+                    .bind(ids[chunk_no * OBS_CHUNK + r])
+                    .bind(o.station.clone())
+                    .bind(i64::from(o.norad_cat_id.unwrap_or(0)))
+                    .bind(o.object_id.clone())
+                    .bind(o.time.ns_since_1950())
+                    .bind(t(o.time_sigma_s))
+                    .bind(kind)
+                    .bind(a1)
+                    .bind(a2)
+                    .bind(frame)
+                    .bind(t(o.angle_sigma_deg))
+                    .bind(t(o.mag))
+                    .bind(t(o.mag_sigma))
+                    .bind(o.tracklet_id.clone())
+                    .bind(it.owner_org_id)
+                    .bind(it.sharing.as_str())
+                    .bind(it.uploaded_by)
+                    .bind(now)
+                    .bind(it.upload_format.clone());
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                let id: i64 = col(&row, "id")?;
+                inserted.insert(id);
+            }
         }
         crate::audit::insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(ids
+            .into_iter()
+            .map(|id| inserted.contains(&id).then_some(id))
+            .collect())
     }
 
     /// Observations matching `filter` that `visible` admits, after the `(time_ns, id)` cursor,
