@@ -61,6 +61,20 @@ impl Problem {
     pub fn unprocessable(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", detail)
     }
+    /// 422 for an upload of which nothing could be stored, with every record's outcome.
+    pub fn nothing_accepted(
+        what: &str,
+        rejected: usize,
+        records: Option<serde_json::Value>,
+    ) -> Self {
+        let mut p = Self::unprocessable(if rejected == 0 {
+            format!("the body holds no {what}")
+        } else {
+            format!("none of the {rejected} record(s) could be accepted")
+        });
+        p.errors = records;
+        p
+    }
     /// 500: our fault (logged; the detail says nothing of internals).
     pub fn internal(what: &str) -> Self {
         Self::new(

@@ -139,16 +139,11 @@ pub async fn upload_observations(
     let audit = ctx.audit("observations.upload", "/api/v1/observations", "ok", None);
     let report = ingest(&state.store, &p, "upload", &text, format, sharing, &audit).await?;
     if report.accepted + report.duplicates == 0 {
-        let mut prob = Problem::unprocessable(if report.rejected == 0 {
-            "the body holds no observation".to_string()
-        } else {
-            format!(
-                "none of the {} record(s) could be accepted",
-                report.rejected
-            )
-        });
-        prob.errors = serde_json::to_value(&report.records).ok();
-        return Err(prob);
+        return Err(Problem::nothing_accepted(
+            "observation",
+            report.rejected,
+            serde_json::to_value(&report.records).ok(),
+        ));
     }
     Ok(Json(report).into_response())
 }

@@ -252,16 +252,11 @@ pub async fn upload_elements(
                 Some(format!("{} record(s) rejected", report.rejected)),
             ))
             .await?;
-        let mut prob = Problem::unprocessable(if report.rejected == 0 {
-            "the body holds no element set".to_string()
-        } else {
-            format!(
-                "none of the {} record(s) could be accepted",
-                report.rejected
-            )
-        });
-        prob.errors = serde_json::to_value(&report.records).ok();
-        return Err(prob);
+        return Err(Problem::nothing_accepted(
+            "element set",
+            report.rejected,
+            serde_json::to_value(&report.records).ok(),
+        ));
     }
     Ok(Json(report).into_response())
 }
