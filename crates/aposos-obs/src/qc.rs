@@ -115,6 +115,15 @@ pub fn check_observation(
             names.1
         )));
     }
+    if let Angles::RaDec {
+        frame: aposos_formats::obs::RaDecFrame::Equinox(y),
+        ..
+    } = o.angles
+    {
+        return Err(QcRejection::OutOfRange(format!(
+            "RA/Dec of the equinox {y} are not accepted; reduce them to J2000"
+        )));
+    }
     if let Angles::AzEl { el_deg, .. } = o.angles {
         if el_deg < 0.0 {
             return Err(QcRejection::OutOfRange(format!(
@@ -233,6 +242,16 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("below the horizon"));
+        let mut b1950 = good.clone();
+        b1950.angles = Angles::RaDec {
+            ra_deg: 1.0,
+            dec_deg: 2.0,
+            frame: RaDecFrame::Equinox(1950.0),
+        };
+        assert!(check_observation(&b1950, &rules, &ok)
+            .unwrap_err()
+            .to_string()
+            .contains("J2000"));
         let mut neg = good.clone();
         neg.angle_sigma_deg = Some(-1.0);
         assert!(matches!(

@@ -286,13 +286,14 @@ pub fn parse_iod_line(line: &str) -> Result<Option<Observation>, ParseError> {
         if yy.trim().is_empty() && num.trim().is_empty() && piece.trim().is_empty() {
             None
         } else {
-            let y: u32 = yy
-                .parse()
-                .map_err(|_| err("launch year", 7, 8, "two digits", yy))?;
+            if yy.len() != 2 || !yy.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(err("launch year", 7, 8, "two digits", yy));
+            }
+            let y: u32 = yy.parse().unwrap_or(0);
             if !num.bytes().all(|b| b.is_ascii_digit()) || num.len() != 3 {
                 return Err(err("launch number", 10, 12, "three digits", num));
             }
-            if !piece.bytes().all(|b| b.is_ascii_uppercase()) {
+            if piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_uppercase()) {
                 return Err(err("piece", 13, 15, "1 to 3 capital letters", piece));
             }
             let year = if y < 57 { 2000 + y } else { 1900 + y };
@@ -514,16 +515,11 @@ pub fn write_iod_line(o: &Observation) -> Result<String, WriteError> {
     }
     let desig = match &o.object_id {
         Some(id) => {
-            let ok = id.len() >= 9
-                && id.as_bytes()[4] == b'-'
-                && id[..4].bytes().all(|b| b.is_ascii_digit())
-                && id[5..8].bytes().all(|b| b.is_ascii_digit())
-                && id.len() <= 11
-                && id[8..].bytes().all(|b| b.is_ascii_uppercase());
-            if !ok {
+            let year: u32 = id.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+            if !super::is_intl_designator(id) || !(1957..=2056).contains(&year) {
                 return Err(bad(
                     "international designator",
-                    format!("expected YYYY-NNNP, found {id:?}"),
+                    format!("expected YYYY-NNNP with a year 1957-2056, found {id:?}"),
                 ));
             }
             format!("{} {}{:<3}", &id[2..4], &id[5..8], &id[8..])

@@ -155,7 +155,18 @@ fn one(o: &Map<String, Value>, i: usize) -> Result<Observation, ParseError> {
     Ok(Observation {
         station: station.to_string(),
         norad_cat_id: norad,
-        object_id: text(o, i, "object_id")?.map(str::to_string),
+        object_id: match text(o, i, "object_id")? {
+            Some(id) if super::is_intl_designator(id) => Some(id.to_string()),
+            Some(id) => {
+                return Err(perr(
+                    i,
+                    "object_id",
+                    "an international designator YYYY-NNNP",
+                    &Value::String(id.into()),
+                ))
+            }
+            None => None,
+        },
         time,
         time_sigma_s: num(o, i, "time_sigma_s", 0.0, 1e4)?,
         angles,

@@ -96,6 +96,16 @@ pub struct ObservationsRead {
     pub warnings: Vec<crate::error::Warning>,
 }
 
+/// Whether `text` is an international designator `YYYY-NNNP` (1 to 3 capital letters).
+pub fn is_intl_designator(text: &str) -> bool {
+    let b = text.as_bytes();
+    (9..=11).contains(&b.len())
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..8].iter().all(u8::is_ascii_digit)
+        && b[8..].iter().all(u8::is_ascii_uppercase)
+}
+
 /// The observation formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObsFormat {
@@ -138,16 +148,21 @@ impl std::str::FromStr for ObsFormat {
 
 /// The format of an observation text, from its first non-blank characters.
 pub fn detect_obs_format(text: &str) -> Option<ObsFormat> {
-    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let text = text.trim_start_matches('\u{feff}');
+    // The first line with content, its leading blanks kept (IOD columns count from 1).
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let t = first.trim_start();
     if t.starts_with('[') {
         Some(ObsFormat::Json)
     } else if t.starts_with('<') {
         Some(ObsFormat::TdmXml)
     } else if t.starts_with("CCSDS_TDM_VERS") || t.starts_with("COMMENT") {
         Some(ObsFormat::TdmKvn)
-    } else if t.lines().next().is_some_and(|l| {
-        l.len() >= 31 && l.is_char_boundary(20) && l[16..20].bytes().all(|b| b.is_ascii_digit())
-    }) {
+    } else if first.len() >= 31
+        && first
+            .get(16..20)
+            .is_some_and(|c| c.bytes().all(|b| b.is_ascii_digit()))
+    {
         Some(ObsFormat::Iod)
     } else {
         None

@@ -39,6 +39,8 @@ struct Meta {
     time_system: Option<String>,
     angle_sigma_arcsec: Option<f64>,
     time_sigma_s: Option<f64>,
+    mag_sigma: Option<f64>,
+    object_id: Option<String>,
     tracklet: Option<String>,
 }
 
@@ -73,14 +75,19 @@ const OTHER_META: &[&str] = &[
     "EPHEMERIS_NAME_2",
 ];
 
-fn parse_object(text: &str) -> (Option<u32>, Option<String>) {
+/// The object of `PARTICIPANT_2`: a catalog number, an international designator, or
+/// `UNKNOWN`; `Err` for anything else.
+fn parse_object(text: &str) -> Result<(Option<u32>, Option<String>), ()> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("UNKNOWN") || t.is_empty() {
-        return (None, None);
+        return Ok((None, None));
     }
     match t.parse::<u32>() {
-        Ok(n) if n > 0 => (Some(n), None),
-        _ => (None, Some(t.to_string())),
+        Ok(n) if (1..=999_999_999).contains(&n) && t.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok((Some(n), None))
+        }
+        _ if super::is_intl_designator(t) => Ok((None, Some(t.to_string()))),
+        _ => Err(()),
     }
 }
 
@@ -223,7 +230,16 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
         if looks_like_object(&station) && !looks_like_object(&object) && !object_unknown {
             std::mem::swap(&mut station, &mut object);
         }
-        let (norad, object_id) = parse_object(&object);
+        let Ok((norad, parsed_id)) = parse_object(&object) else {
+            errors.push(perr(
+                taken.values().next().map_or(0, |v| v.0),
+                "PARTICIPANT_2 (segment refused)",
+                "a catalog number, an international designator or UNKNOWN",
+                &object,
+            ));
+            return;
+        };
+        let object_id = parsed_id.or_else(|| meta.object_id.clone());
         let kind = meta.angle_type.as_deref().unwrap_or("");
         let frame = match meta.frame.as_deref() {
             Some("TOD") => RaDecFrame::OfDate,
@@ -262,7 +278,7 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
                     angles,
                     angle_sigma_deg: meta.angle_sigma_arcsec.map(|s| s / 3600.0),
                     mag,
-                    mag_sigma: None,
+                    mag_sigma: meta.mag_sigma,
                     tracklet_id: meta.tracklet.clone(),
                     iod: None,
                 },
@@ -281,10 +297,15 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
                 if let Some(rest) = c.trim().strip_prefix("aposos ") {
                     if let Some((k, v)) = rest.split_once('=') {
                         let (k, v) = (k.trim(), v.trim());
-                        let num = v.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0);
+                        let num = v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
                         match k {
                             "angle_sigma_arcsec" => meta.angle_sigma_arcsec = num,
                             "time_sigma_s" => meta.time_sigma_s = num,
+                            "mag_sigma" => meta.mag_sigma = num,
+                            "object_id" => {
+                                meta.object_id =
+                                    Some(v.to_string()).filter(|t| super::is_intl_designator(t))
+                            }
                             "tracklet" => {
                                 meta.tracklet = Some(v.to_string()).filter(|t| !t.is_empty())
                             }
@@ -307,7 +328,16 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
                     header_seen = true;
                 }
                 if state == 1 || state == 3 {
-                    errors.push(perr(ln, "META_START", "META_STOP or DATA_STOP first", line));
+                    let dropped = pending.len();
+                    pending.clear();
+                    errors.push(perr(
+                        ln,
+                        "META_START",
+                        "META_STOP or DATA_STOP first",
+                        &format!(
+                            "{line} ({dropped} measurement epoch(s) of the open block refused)"
+                        ),
+                    ));
                 }
                 state = 1;
                 meta = Meta::default();
@@ -365,7 +395,13 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
             }
             "DATA_START" => {
                 if state != 2 {
-                    errors.push(perr(ln, "DATA_START", "a metadata block before it", line));
+                    errors.push(perr(
+                        ln,
+                        "DATA_START",
+                        "a metadata block before it (its data refused)",
+                        line,
+                    ));
+                    meta_ok = false;
                 }
                 state = 3;
                 continue;
@@ -531,10 +567,12 @@ fn segment_key(o: &Observation) -> (String, String, String, String, String) {
         Angles::AzEl { .. } => ("AZEL", ""),
     };
     let extras = format!(
-        "{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
         o.angle_sigma_deg.map(|s| s * 3600.0),
         o.time_sigma_s,
-        o.tracklet_id
+        o.mag_sigma,
+        o.tracklet_id,
+        o.norad_cat_id.and(o.object_id.as_ref())
     );
     (
         o.station.clone(),
@@ -603,8 +641,28 @@ pub fn write_tdm_kvn(
         if let Some(t) = first.time_sigma_s {
             s.push_str(&format!("COMMENT aposos time_sigma_s = {t}\n"));
         }
+        if let Some(m) = first.mag_sigma {
+            s.push_str(&format!("COMMENT aposos mag_sigma = {m:?}\n"));
+        }
         if let Some(t) = &first.tracklet_id {
+            if t != t.trim() || t.is_empty() || t.chars().any(char::is_control) {
+                return Err(WriteError::Observation {
+                    field: "tracklet".into(),
+                    message: format!("{t:?} cannot be written in a TDM comment"),
+                });
+            }
             s.push_str(&format!("COMMENT aposos tracklet = {t}\n"));
+        }
+        if let Some(id) = &first.object_id {
+            if !super::is_intl_designator(id) {
+                return Err(WriteError::Observation {
+                    field: "object_id".into(),
+                    message: format!("{id:?} is not an international designator"),
+                });
+            }
+            if first.norad_cat_id.is_some() {
+                s.push_str(&format!("COMMENT aposos object_id = {id}\n"));
+            }
         }
         s.push_str("TIME_SYSTEM = UTC\n");
         s.push_str(&format!(
