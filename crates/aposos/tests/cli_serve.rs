@@ -567,3 +567,54 @@ fn obs_import_checks_and_stores_as_a_user() {
     drop(srv);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn request_logs_are_structured_json_on_request() {
+    let dir = temp_dir("logs");
+    let mut child = aposos()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--synthetic",
+            "--synthetic-count",
+            "50",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .env("RUST_LOG", "info")
+        .env("APOSOS_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = out.next().expect("listening").unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            break url.to_string();
+        }
+    };
+    let (s, _) = status_of(agent().get(&format!("{base}/api/v1/sites")).call());
+    assert_eq!(s, 200);
+    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+    let found = loop {
+        let Some(Ok(line)) = err.next() else {
+            break None;
+        };
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+            if v["fields"]["route"] == "/api/v1/sites" {
+                break Some(v);
+            }
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let v = found.expect("a JSON request log line");
+    assert_eq!(v["fields"]["status"], 200);
+    assert_eq!(v["fields"]["method"], "GET");
+    assert!(
+        v["fields"]["latency_ms"].is_number() && v["timestamp"].is_string() && v["level"] == "INFO"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
