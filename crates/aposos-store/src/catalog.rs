@@ -314,7 +314,7 @@ fn bind_element_set<'q>(q: AnyQuery<'q>, id: i64, n: &'q NewElementSet, now: i64
 /// statement first run with a NULL there refuses a later real value ("incorrect binary
 /// data format"). Text never changes type; Rust's shortest round-trip formatting keeps
 /// every bit of the value.
-fn f64_text(v: Option<f64>) -> Option<String> {
+pub(crate) fn f64_text(v: Option<f64>) -> Option<String> {
     v.map(|x| format!("{x:?}"))
 }
 

@@ -1,5 +1,6 @@
 //! Stored observations with their owner and sharing level.
 
+use crate::catalog::f64_text;
 use crate::catalog::NewAudit;
 use crate::ids::{new_id, now_us};
 use crate::{col, ItemAccess, Sharing, Store, StoreError};
@@ -49,11 +50,6 @@ pub struct ObservationFilter {
 
 /// Rows per multi-row insert.
 const OBS_CHUNK: usize = 500;
-
-/// An optional float as text (see `catalog::f64_text`: sqlx `Any` mistypes NULL f64).
-fn t(v: Option<f64>) -> Option<String> {
-    v.map(|x| format!("{x:?}"))
-}
 
 fn from_row(row: &AnyRow) -> Result<StoredObservation, StoreError> {
     let kind: String = col(row, "angle_kind")?;
@@ -152,16 +148,7 @@ impl Store {
                         ra_deg,
                         dec_deg,
                         frame,
-                    } => (
-                        "radec",
-                        ra_deg,
-                        dec_deg,
-                        match frame {
-                            RaDecFrame::J2000 => "J2000".to_string(),
-                            RaDecFrame::OfDate => "OF_DATE".to_string(),
-                            RaDecFrame::Equinox(y) => format!("{y:?}"),
-                        },
-                    ),
+                    } => ("radec", ra_deg, dec_deg, frame.label()),
                     Angles::AzEl { az_deg, el_deg } => ("azel", az_deg, el_deg, String::new()),
                 };
                 q = q
@@ -170,14 +157,14 @@ impl Store {
                     .bind(i64::from(o.norad_cat_id.unwrap_or(0)))
                     .bind(o.object_id.clone())
                     .bind(o.time.ns_since_1950())
-                    .bind(t(o.time_sigma_s))
+                    .bind(f64_text(o.time_sigma_s))
                     .bind(kind)
                     .bind(a1)
                     .bind(a2)
                     .bind(frame)
-                    .bind(t(o.angle_sigma_deg))
-                    .bind(t(o.mag))
-                    .bind(t(o.mag_sigma))
+                    .bind(f64_text(o.angle_sigma_deg))
+                    .bind(f64_text(o.mag))
+                    .bind(f64_text(o.mag_sigma))
                     .bind(o.tracklet_id.clone())
                     .bind(it.owner_org_id)
                     .bind(it.sharing.as_str())

@@ -64,7 +64,7 @@ pub fn import(args: &crate::cli::ObsImportArgs) -> anyhow::Result<()> {
     crate::cmd_serve::runtime()?.block_on(async move {
         let store = crate::cmd_serve::open_store(&config).await?;
         let p = store.principal_of_user(&args.user).await?;
-        if !matches!(p.role, aposos_store::Role::Admin | aposos_store::Role::Operator | aposos_store::Role::Analyst) {
+        if !aposos_server::policy::may_upload_observations(&p) {
             anyhow::bail!("user {} is a {}: only admins, operators and analysts report observations", p.user_name, p.role);
         }
         let mut refused = 0;

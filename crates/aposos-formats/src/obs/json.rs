@@ -239,11 +239,7 @@ pub fn write_obs_json(observations: &[Observation]) -> Result<String, WriteError
                 } => {
                     m.insert("ra_deg".into(), json!(ra_deg));
                     m.insert("dec_deg".into(), json!(dec_deg));
-                    let f = match frame {
-                        RaDecFrame::J2000 => "J2000".to_string(),
-                        RaDecFrame::OfDate => "OF_DATE".to_string(),
-                        RaDecFrame::Equinox(y) => format!("{y:?}"),
-                    };
+                    let f = frame.label();
                     m.insert("frame".into(), json!(f));
                 }
                 Angles::AzEl { az_deg, el_deg } => {

@@ -22,6 +22,17 @@ pub enum RaDecFrame {
     Equinox(f64),
 }
 
+impl RaDecFrame {
+    /// The name used in JSON and in the store: `J2000`, `OF_DATE`, or the equinox year (`1950.0`).
+    pub fn label(self) -> String {
+        match self {
+            RaDecFrame::J2000 => "J2000".to_string(),
+            RaDecFrame::OfDate => "OF_DATE".to_string(),
+            RaDecFrame::Equinox(y) => format!("{y:?}"),
+        }
+    }
+}
+
 /// The measured direction.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Angles {
