@@ -109,6 +109,17 @@ impl EarthRotation {
         }
     }
 
+    /// The orientation at a nearby instant `ts` (minutes away): its own Earth rotation angle, this
+    /// one's precession–nutation and polar motion (they move by under 1 mas in 10 minutes).
+    pub fn at_nearby(&self, ts: &TimeScales) -> Self {
+        let era_rad = era00(ts.ut1.jd1, ts.ut1.jd2);
+        EarthRotation {
+            era_rad,
+            c2t: mxm(&self.pom, &mxm(&r3(era_rad), &self.c2i)),
+            ..*self
+        }
+    }
+
     /// The same orientation with the rotation rate reduced for the excess length of day `lod_s` (s).
     pub fn with_lod(mut self, lod_s: f64) -> Self {
         self.omega_rad_s = ERA_RATE_RAD_S * (1.0 - lod_s / 86_400.0);

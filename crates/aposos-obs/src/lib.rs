@@ -1,4 +1,7 @@
 //! Angle observations beyond their formats: the quality control every record passes
-//! before the store accepts it.
+//! before the store accepts it, the network observation simulator, and station
+//! diagnostics.
 
 pub mod qc;
+pub mod rng;
+pub mod simulate;

@@ -167,12 +167,97 @@ pub fn predict(
     std_mag: Option<f64>,
 ) -> Result<Prediction, PredictError> {
     let ts = TimeScales::from_utc_ns_since_1950(t.ns_since_1950(), eop);
-    let tr = TemeRotation::new(&ts);
     let er = EarthRotation::new(&ts);
     let site_itrf = site.to_itrf();
-    let (obs_r, obs_v) = site_gcrs_pv(site_itrf, &er);
+    let enu = enu_matrix(site);
+    let g = geometry(sat, site_itrf, &enu, t, &ts, &er, opts)?;
+
+    let (obs_r, rho) = (g.obs_gcrs_km, g.rho_gcrs_km);
+    let sun = sun_gcrs_km(&ts);
+    let moon = moon_gcrs_km(&ts);
+    let sun_topo_itrf = er.gcrs_to_itrf(sub(sun, obs_r));
+    let moon_topo = sub(moon, obs_r);
+    let (_, sun_el) = azel_from_enu_rad(mxv(&enu, sun_topo_itrf));
+    let (_, moon_el) = azel_from_enu_rad(mxv(&enu, er.gcrs_to_itrf(moon_topo)));
+    let shadow = ShadowGeometry::new(g.obj_gcrs_km, sun);
+    let ill = shadow.illumination();
+    let phase = angular_separation_rad(sub(sun, g.obj_gcrs_km), sub(obs_r, g.obj_gcrs_km));
+    let mag = match std_mag {
+        Some(m) if ill != Illumination::Umbra => Some(visual_magnitude(m, g.range_km, phase)),
+        _ => None,
+    };
+    let a = g.angles;
+    Ok(Prediction {
+        time_utc: t,
+        ra_deg: a.ra_deg,
+        dec_deg: a.dec_deg,
+        az_deg: a.az_deg,
+        el_deg: a.el_deg,
+        range_km: a.range_km,
+        range_rate_km_s: range_rate_km_s(rho, g.rho_dot_gcrs_km_s),
+        ra_rate_deg_s: a.ra_rate_deg_s,
+        dec_rate_deg_s: a.dec_rate_deg_s,
+        az_rate_deg_s: a.az_rate_deg_s,
+        el_rate_deg_s: a.el_rate_deg_s,
+        illumination: ill,
+        sunlit: shadow.sun_centre_visible(),
+        sun_el_deg: sun_el.to_degrees(),
+        moon_el_deg: moon_el.to_degrees(),
+        phase_angle_deg: phase.to_degrees(),
+        moon_sep_deg: angular_separation_rad(rho, moon_topo).to_degrees(),
+        mag,
+        light_time_s: g.light_time_s,
+    })
+}
+
+/// The directions of a prediction, without the Sun, Moon and brightness.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Angles {
+    /// Observation time (UTC).
+    pub time_utc: Epoch,
+    /// Right ascension (deg, 0..360), GCRS/ICRF axes, topocentric.
+    pub ra_deg: f64,
+    /// Declination (deg), GCRS/ICRF axes, topocentric.
+    pub dec_deg: f64,
+    /// Azimuth (deg, 0..360, from north through east), WGS84 local frame.
+    pub az_deg: f64,
+    /// Elevation (deg), refracted only when asked.
+    pub el_deg: f64,
+    /// Distance site–object (km).
+    pub range_km: f64,
+    /// dRA/dt · cos Dec (deg/s).
+    pub ra_rate_deg_s: f64,
+    /// dDec/dt (deg/s).
+    pub dec_rate_deg_s: f64,
+    /// dAz/dt (deg/s), not scaled by cos El.
+    pub az_rate_deg_s: f64,
+    /// dEl/dt (deg/s), airless.
+    pub el_rate_deg_s: f64,
+}
+
+struct Geometry {
+    angles: Angles,
+    obs_gcrs_km: Vec3,
+    obj_gcrs_km: Vec3,
+    rho_gcrs_km: Vec3,
+    rho_dot_gcrs_km_s: Vec3,
+    range_km: f64,
+    light_time_s: f64,
+}
+
+fn geometry(
+    sat: &Sgp4,
+    site_itrf: Vec3,
+    enu: &aposos_astro::frames::Mat3,
+    t: Epoch,
+    ts: &TimeScales,
+    er: &EarthRotation,
+    opts: &PredictOptions,
+) -> Result<Geometry, PredictError> {
+    let tr = TemeRotation::new(ts);
+    let (obs_r, obs_v) = site_gcrs_pv(site_itrf, er);
     let tsince = t.minutes_since(sat.epoch());
-    let ret = solve_light_time(sat, t, tsince, obs_r, &tr, &er, opts.geometric)?;
+    let ret = solve_light_time(sat, t, tsince, obs_r, &tr, er, opts.geometric)?;
 
     let rho = sub(ret.r_gcrs_km, obs_r);
     let range_km = norm(rho);
@@ -191,50 +276,80 @@ pub fn predict(
 
     // Az/El: the relative vector into ITRF at t (rotating frame), then ENU.
     let (rho_itrf, rho_dot_itrf) = er.gcrs_to_itrf_pv(rho, rho_dot);
-    let enu = enu_matrix(site);
-    let rho_enu = mxv(&enu, rho_itrf);
+    let rho_enu = mxv(enu, rho_itrf);
     let (az, el_airless) = azel_from_enu_rad(rho_enu);
-    let (az_rate, el_rate) = azel_rates_rad_s(rho_enu, mxv(&enu, rho_dot_itrf));
+    let (az_rate, el_rate) = azel_rates_rad_s(rho_enu, mxv(enu, rho_dot_itrf));
     let el = match &opts.refraction {
         Some(atm) => el_airless + refraction_rad(el_airless, atm),
         None => el_airless,
     };
-
-    let sun = sun_gcrs_km(&ts);
-    let moon = moon_gcrs_km(&ts);
-    let sun_topo_itrf = er.gcrs_to_itrf(sub(sun, obs_r));
-    let moon_topo = sub(moon, obs_r);
-    let (_, sun_el) = azel_from_enu_rad(mxv(&enu, sun_topo_itrf));
-    let (_, moon_el) = azel_from_enu_rad(mxv(&enu, er.gcrs_to_itrf(moon_topo)));
-    let shadow = ShadowGeometry::new(ret.r_gcrs_km, sun);
-    let ill = shadow.illumination();
-    let phase = angular_separation_rad(sub(sun, ret.r_gcrs_km), sub(obs_r, ret.r_gcrs_km));
-    let mag = match std_mag {
-        Some(m) if ill != Illumination::Umbra => Some(visual_magnitude(m, range_km, phase)),
-        _ => None,
-    };
-
-    Ok(Prediction {
-        time_utc: t,
-        ra_deg: ra.to_degrees(),
-        dec_deg: dec.to_degrees(),
-        az_deg: az.to_degrees(),
-        el_deg: el.to_degrees(),
+    Ok(Geometry {
+        angles: Angles {
+            time_utc: t,
+            ra_deg: ra.to_degrees(),
+            dec_deg: dec.to_degrees(),
+            az_deg: az.to_degrees(),
+            el_deg: el.to_degrees(),
+            range_km,
+            ra_rate_deg_s: ra_rate.to_degrees(),
+            dec_rate_deg_s: dec_rate.to_degrees(),
+            az_rate_deg_s: az_rate.to_degrees(),
+            el_rate_deg_s: el_rate.to_degrees(),
+        },
+        obs_gcrs_km: obs_r,
+        obj_gcrs_km: ret.r_gcrs_km,
+        rho_gcrs_km: rho,
+        rho_dot_gcrs_km_s: rho_dot,
         range_km,
-        range_rate_km_s: range_rate_km_s(rho, rho_dot),
-        ra_rate_deg_s: ra_rate.to_degrees(),
-        dec_rate_deg_s: dec_rate.to_degrees(),
-        az_rate_deg_s: az_rate.to_degrees(),
-        el_rate_deg_s: el_rate.to_degrees(),
-        illumination: ill,
-        sunlit: shadow.sun_centre_visible(),
-        sun_el_deg: sun_el.to_degrees(),
-        moon_el_deg: moon_el.to_degrees(),
-        phase_angle_deg: phase.to_degrees(),
-        moon_sep_deg: angular_separation_rad(rho, moon_topo).to_degrees(),
-        mag,
         light_time_s: ret.tau_s,
     })
+}
+
+/// Most time (s) a [`TrackPredictor`] reuses one precession–nutation matrix.
+pub const NUTATION_REUSE_S: f64 = 600.0;
+
+/// Fast predictions of one object from one site at many close instants (a tracklet, a pass):
+/// as [`predict`] (same light time, frames and rates), without Sun, Moon and brightness, and
+/// with the bias–precession–nutation matrix and polar motion reused for up to
+/// [`NUTATION_REUSE_S`] (they move by under 1 mas in that time).
+pub struct TrackPredictor<'a> {
+    sat: &'a Sgp4,
+    eop: &'a Eop,
+    site_itrf: Vec3,
+    enu: aposos_astro::frames::Mat3,
+    opts: PredictOptions,
+    cached: Option<(Epoch, EarthRotation)>,
+}
+
+impl<'a> TrackPredictor<'a> {
+    /// A predictor of `sat` seen from `site` with `opts`.
+    pub fn new(sat: &'a Sgp4, site: &Geodetic, eop: &'a Eop, opts: PredictOptions) -> Self {
+        Self {
+            sat,
+            eop,
+            site_itrf: site.to_itrf(),
+            enu: enu_matrix(site),
+            opts,
+            cached: None,
+        }
+    }
+
+    /// The directions at `t` (UTC).
+    pub fn angles(&mut self, t: Epoch) -> Result<Angles, PredictError> {
+        let ts = TimeScales::from_utc_ns_since_1950(t.ns_since_1950(), self.eop);
+        let er = match &self.cached {
+            Some((t0, er0)) if (t.minutes_since(*t0) * 60.0).abs() <= NUTATION_REUSE_S => {
+                er0.at_nearby(&ts)
+            }
+            _ => {
+                let er = EarthRotation::new(&ts);
+                self.cached = Some((t, er));
+                er
+            }
+        };
+        let g = geometry(self.sat, self.site_itrf, &self.enu, t, &ts, &er, &self.opts)?;
+        Ok(g.angles)
+    }
 }
 
 /// Geometric airless elevation (rad) of `sat` at `t` from a site (ITRF km and geodetic): TEME → ITRF only, cheap.

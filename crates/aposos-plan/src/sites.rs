@@ -171,6 +171,8 @@ pub struct Site {
     pub horizon_mask: Option<HorizonMask>,
     /// The telescope.
     pub telescope: Telescope,
+    /// 4-digit station number in the IOD, UK and RDE formats, if the site has one.
+    pub station_number: Option<String>,
 }
 
 impl Site {
@@ -196,6 +198,7 @@ impl Site {
                 max_slew_deg_s: 8.0,
                 mount: Mount::AltAz,
             },
+            station_number: None,
         }
     }
 
@@ -334,6 +337,7 @@ const SITE_KEYS: &[&str] = &[
     "height_m",
     "horizon_mask",
     "telescope",
+    "station_number",
     "notes",
 ];
 const TELESCOPE_KEYS: &[&str] = &[
@@ -396,6 +400,15 @@ pub fn parse_sites(source_name: &str, text: &str) -> Result<Vec<Site>, SitesErro
             .position(|s| s.id.eq_ignore_ascii_case(&site.id))
         {
             return Err(ctx.err("id", format!("same id as site {}", prev + 1)));
+        }
+        if let Some(prev) = sites
+            .iter()
+            .position(|s| s.station_number.is_some() && s.station_number == site.station_number)
+        {
+            return Err(ctx.err(
+                "station_number",
+                format!("same station number as site {}", prev + 1),
+            ));
         }
         sites.push(site);
     }
@@ -476,7 +489,14 @@ fn parse_site(ctx: &Ctx<'_>, t: &toml::Table) -> Result<Site, SitesError> {
         )?,
         mount,
     };
+    let station_number = ctx.opt_string(t, "station_number", "station_number")?;
+    if let Some(n) = &station_number {
+        if n.len() != 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ctx.err("station_number", format!("expected 4 digits, found {n:?}")));
+        }
+    }
     Ok(Site {
+        station_number,
         id,
         name,
         country,
@@ -573,6 +593,10 @@ mount = "altaz"
         }
         assert!(find_site(&sites, "IR-GARGASH").is_some());
         assert_eq!(
+            find_site(&sites, "pk-islamabad").and_then(|s| s.station_number.as_deref()),
+            Some("9701")
+        );
+        assert_eq!(
             sites.iter().filter(|s| s.role == Role::DataCentre).count(),
             1
         );
@@ -630,6 +654,29 @@ mount = "altaz"
         assert!(e.contains("unknown top-level key"), "{e}");
         let e = err_of("");
         assert!(e.contains("no [[site]]"), "{e}");
+        let numbered = ONE.replace(
+            "height_m = 500.0",
+            "height_m = 500.0\nstation_number = \"0433\"",
+        );
+        assert_eq!(
+            parse_sites("t", &numbered).unwrap()[0]
+                .station_number
+                .as_deref(),
+            Some("0433")
+        );
+        let e = err_of(&ONE.replace(
+            "height_m = 500.0",
+            "height_m = 500.0\nstation_number = \"433\"",
+        ));
+        assert!(e.contains("`station_number`: expected 4 digits"), "{e}");
+        let e = err_of(&format!(
+            "{numbered}\n{}",
+            numbered.replace("id = \"x\"", "id = \"z\"")
+        ));
+        assert!(
+            e.contains("site 2 (\"z\")") && e.contains("same station number"),
+            "{e}"
+        );
         let e = err_of(&ONE.replace("[site.telescope]", "[site.telescop]"));
         assert!(e.contains("`telescop`: unknown field"), "{e}");
     }

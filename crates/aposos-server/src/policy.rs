@@ -185,6 +185,7 @@ mod tests {
             height_m: 0.0,
             telescope: serde_json::json!({}),
             horizon_mask: serde_json::json!([]),
+            station_number: None,
             updated_us: 0,
         };
         let mut op = principal(1, OrgKind::Member, Role::Operator);

@@ -225,6 +225,8 @@ pub struct SiteRecord {
     pub telescope: serde_json::Value,
     /// Horizon mask `[[az_deg, min_el_deg], …]` (JSON array).
     pub horizon_mask: serde_json::Value,
+    /// 4-digit station number used in the IOD, UK and RDE formats, if the site has one.
+    pub station_number: Option<String>,
     /// Last status change, µs since 1970.
     pub updated_us: i64,
 }

@@ -6,7 +6,7 @@ use crate::{col, SiteRecord, Store, StoreError, SITE_STATUSES};
 use sqlx::any::AnyRow;
 
 const SITE_COLUMNS: &str =
-    "id, name, country, role, status, lat_deg, lon_deg, height_m, telescope, horizon_mask, updated_us";
+    "id, name, country, role, status, lat_deg, lon_deg, height_m, telescope, horizon_mask, updated_us, station_number";
 
 fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {
     let telescope: String = col(row, "telescope")?;
@@ -26,6 +26,7 @@ fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {
         telescope: parse("telescope", &telescope)?,
         horizon_mask: parse("horizon_mask", &mask)?,
         updated_us: col(row, "updated_us")?,
+        station_number: col(row, "station_number")?,
     })
 }
 
@@ -37,7 +38,7 @@ impl Store {
         let mut added = 0;
         for s in sites {
             let done = sqlx::query(&format!(
-                "INSERT INTO sites ({SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                "INSERT INTO sites ({SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  ON CONFLICT (id) DO NOTHING"
             ))
             .bind(s.id.as_str())
@@ -51,6 +52,7 @@ impl Store {
             .bind(s.telescope.to_string())
             .bind(s.horizon_mask.to_string())
             .bind(s.updated_us)
+            .bind(s.station_number.clone())
             .execute(&mut *tx)
             .await?;
             added += done.rows_affected();

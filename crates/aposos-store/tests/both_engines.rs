@@ -72,6 +72,7 @@ fn seed() -> Seed {
             height_m: 480.0,
             telescope: serde_json::json!({"aperture_m": 0.15}),
             horizon_mask: serde_json::json!([[0.0, 10.0]]),
+            station_number: None,
             updated_us: 0,
         }],
         objects: (1..=5)

@@ -43,6 +43,67 @@ pub enum Command {
     /// Angle observations: IOD, CCSDS TDM, JSON.
     #[command(subcommand)]
     Obs(ObsCommand),
+    /// Simulate what the network's telescopes would observe of a catalog taken as truth.
+    Simulate(SimulateArgs),
+}
+
+/// Arguments of `aposos simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The catalog taken as truth: element sets in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Start of the simulated window (UTC, ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub from: String,
+    /// End of the simulated window (UTC, ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub to: String,
+    /// Site ids to simulate (repeat); default: every node of the sites file.
+    #[arg(long, value_name = "SITE")]
+    pub site: Vec<String>,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Telescope settings (TOML: [defaults] and [site.<id>] tables; see README).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Seed of every random draw (same seed and inputs, same output).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How each node chooses its targets: `greedy` (one telescope) or `every-window`.
+    #[arg(long, default_value = "greedy")]
+    pub schedule: String,
+    /// Observation format: tdm-kvn, tdm-xml, iod, uk, rde or json.
+    #[arg(long, default_value = "tdm-kvn", value_name = "FORMAT")]
+    pub format: String,
+    /// Write the observations here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the truth (settings, weather, true values of every exposure) here, as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+    /// Leave catalog numbers out of the observations (uncorrelated tracks; the truth keeps them).
+    #[arg(long)]
+    pub uncorrelated: bool,
+    /// Minimum elevation (deg).
+    #[arg(long, default_value_t = 15.0, allow_hyphen_values = true)]
+    pub min_el: f64,
+    /// The site is dark when the Sun is below this elevation (deg).
+    #[arg(long, default_value_t = -12.0, allow_hyphen_values = true)]
+    pub max_sun_el: f64,
+    /// Smallest angle to the Moon (deg).
+    #[arg(long, default_value_t = 10.0)]
+    pub min_moon_sep: f64,
+    /// Standard magnitude (1000 km, phase 90°) of objects the SATCAT does not give.
+    #[arg(long, default_value_t = 6.0, allow_hyphen_values = true)]
+    pub std_mag: f64,
+    /// Data directory: EOP table, SATCAT (catalog/donnees.sat) for magnitudes.
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Accept TLEs with a wrong checksum (with a warning).
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 /// Earth orientation parameters.

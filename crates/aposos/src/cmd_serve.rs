@@ -92,6 +92,7 @@ fn site_record(s: &aposos_plan::sites::Site) -> SiteRecord {
                 .map(|&(a, e)| vec![a, e])
                 .collect::<Vec<_>>())
             .unwrap_or_default()),
+        station_number: s.station_number.clone(),
         updated_us: aposos_store::ids::now_us(),
     }
 }

@@ -74,7 +74,7 @@ pub fn run(args: &SitesArgs) -> anyhow::Result<()> {
     let sites = load_sites(args.sites.as_deref())?;
     match args.format {
         TableFormat::Csv => {
-            println!("id,name,country,role,status,lat_deg,lon_deg,height_m,aperture_m,fov_deg,limiting_mag,max_slew_deg_s,mount,horizon_mask");
+            println!("id,name,country,role,status,lat_deg,lon_deg,height_m,aperture_m,fov_deg,limiting_mag,max_slew_deg_s,mount,horizon_mask,station_number");
             for s in &sites {
                 let mask = s.horizon_mask.as_ref().map_or_else(String::new, |m| {
                     m.points_deg()
@@ -84,7 +84,7 @@ pub fn run(args: &SitesArgs) -> anyhow::Result<()> {
                         .join(" ")
                 });
                 println!(
-                    "{},{},{},{},{},{:.6},{:.6},{:.1},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{:.6},{:.6},{:.1},{},{},{},{},{},{},{}",
                     s.id,
                     csv_field(&s.name),
                     s.country,
@@ -98,7 +98,8 @@ pub fn run(args: &SitesArgs) -> anyhow::Result<()> {
                     s.telescope.limiting_mag,
                     s.telescope.max_slew_deg_s,
                     s.telescope.mount.name(),
-                    mask
+                    mask,
+                    s.station_number.as_deref().unwrap_or("")
                 );
             }
         }
@@ -116,6 +117,7 @@ pub fn run(args: &SitesArgs) -> anyhow::Result<()> {
                         "lon_deg": s.geodetic.lon_deg(),
                         "height_m": s.geodetic.height_m(),
                         "horizon_mask": s.horizon_mask.as_ref().map(|m| m.points_deg()),
+                        "station_number": s.station_number,
                         "telescope": {
                             "aperture_m": s.telescope.aperture_m,
                             "fov_deg": s.telescope.fov_deg,

@@ -12,6 +12,7 @@ mod cmd_passes;
 mod cmd_predict;
 mod cmd_propagate;
 mod cmd_serve;
+mod cmd_simulate;
 mod cmd_sites;
 mod demo_data;
 mod elements_io;
@@ -74,5 +75,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Admin(args) => cmd_admin::run(&args),
         cli::Command::Obs(cli::ObsCommand::Convert(args)) => cmd_obs::convert(&args),
         cli::Command::Obs(cli::ObsCommand::Import(args)) => cmd_obs::import(&args),
+        cli::Command::Simulate(args) => cmd_simulate::run(&args),
     }
 }

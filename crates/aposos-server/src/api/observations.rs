@@ -175,7 +175,17 @@ pub async fn ingest(
     let mut records: Vec<(usize, ObsRecord)> = Vec::new();
     let mut items = Vec::new();
     let mut item_lines = Vec::new();
-    for (line, o) in read.observations {
+    let by_number: HashMap<String, String> = sites
+        .values()
+        .filter_map(|s| Some((s.station_number.clone()?, s.id.clone())))
+        .collect();
+    for (line, mut o) in read.observations {
+        // Records of the observer community's formats name their station by number.
+        if !sites.contains_key(&o.station) {
+            if let Some(id) = by_number.get(&o.station) {
+                o.station = id.clone();
+            }
+        }
         let site = sites.get(&o.station);
         let object_known = match o.norad_cat_id {
             Some(n) => match known_objects.get(&n) {

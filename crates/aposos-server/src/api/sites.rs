@@ -35,6 +35,8 @@ pub struct SiteView {
     /// Horizon mask `[[az_deg, min_el_deg], …]`.
     #[schema(value_type = Vec<Vec<f64>>)]
     pub horizon_mask: serde_json::Value,
+    /// 4-digit station number of its IOD, UK and RDE records, if any.
+    pub station_number: Option<String>,
     /// Last status change (ISO 8601 UTC).
     pub status_updated_utc: String,
 }
@@ -53,6 +55,7 @@ impl From<SiteRecord> for SiteView {
             height_m: s.height_m,
             telescope: s.telescope,
             horizon_mask: s.horizon_mask,
+            station_number: s.station_number,
         }
     }
 }

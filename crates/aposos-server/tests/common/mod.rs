@@ -88,6 +88,7 @@ fn site(id: &str, country: &str) -> SiteRecord {
         height_m: 100.0,
         telescope: serde_json::json!({"aperture_m": 0.15, "mount": "altaz"}),
         horizon_mask: serde_json::json!([[0.0, 10.0], [180.0, 15.0]]),
+        station_number: None,
         updated_us: 0,
     }
 }

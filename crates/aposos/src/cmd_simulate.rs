@@ -1,0 +1,150 @@
+//! `aposos simulate`: the observations the network's nodes would make of a catalog taken
+//! as truth, in any observation format, with a truth file.
+
+use crate::cli::SimulateArgs;
+use crate::cmd_predict::std_mags;
+use crate::{cmd_eop, cmd_sites, elements_io, UsageError};
+use anyhow::Context;
+use aposos_formats::obs::{write_observations, ObsFormat};
+use aposos_formats::Epoch;
+use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings};
+use aposos_plan::sites::{find_site, Role};
+use aposos_plan::windows::{CatalogObject, WindowOptions};
+use std::time::Instant;
+
+/// Runs `aposos simulate`.
+pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
+    let from = Epoch::parse_iso(&args.from).map_err(|e| UsageError(format!("--from: {e}")))?;
+    let to = Epoch::parse_iso(&args.to).map_err(|e| UsageError(format!("--to: {e}")))?;
+    if to <= from {
+        return Err(UsageError(format!(
+            "--to {} is not after --from {}",
+            args.to, args.from
+        ))
+        .into());
+    }
+    if to.minutes_since(from) > 31.0 * 1440.0 {
+        return Err(UsageError("the window is limited to 31 days".into()).into());
+    }
+    let format: ObsFormat = args
+        .format
+        .parse()
+        .map_err(|e: String| UsageError(format!("--format: {e}")))?;
+    let schedule = match args.schedule.as_str() {
+        "greedy" => Schedule::Greedy,
+        "every-window" => Schedule::EveryWindow,
+        other => {
+            return Err(UsageError(format!(
+                "--schedule: expected greedy or every-window, found {other:?}"
+            ))
+            .into())
+        }
+    };
+    let all_sites = cmd_sites::load_sites(args.sites.as_deref())?;
+    let sites = if args.site.is_empty() {
+        all_sites
+            .iter()
+            .filter(|s| s.role == Role::Node)
+            .cloned()
+            .collect::<Vec<_>>()
+    } else {
+        args.site
+            .iter()
+            .map(|id| {
+                find_site(&all_sites, id)
+                    .cloned()
+                    .ok_or_else(|| UsageError(format!("--site: no site {id:?} in the sites file")))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if sites.is_empty() {
+        return Err(UsageError("no node in the sites file".into()).into());
+    }
+    let ids: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();
+    let settings = match &args.settings {
+        None => SimSettings::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            SimSettings::parse(&p.display().to_string(), &text, &ids)?
+        }
+    };
+    let (eop, eop_text) = cmd_eop::load_eop(&args.data_dir)?;
+    eprintln!("{eop_text}");
+    cmd_eop::check_coverage(&eop, from, to);
+    let loaded = elements_io::load(&args.elements, args.lenient)?;
+    let (mags, mag_src) = std_mags(&args.data_dir, &loaded.elements, Some(args.std_mag))?;
+    if let Some(s) = mag_src {
+        eprintln!("{s}");
+    }
+    let objects: Vec<CatalogObject> = loaded
+        .elements
+        .into_iter()
+        .zip(mags)
+        .map(|(elements, std_mag)| CatalogObject { elements, std_mag })
+        .collect();
+    let started = Instant::now();
+    let out = simulate(&SimRequest {
+        objects: &objects,
+        sites: &sites,
+        from,
+        to,
+        eop: &eop,
+        window: WindowOptions {
+            min_el_deg: args.min_el,
+            max_sun_el_deg: args.max_sun_el,
+            min_moon_sep_deg: args.min_moon_sep,
+        },
+        settings: &settings,
+        schedule,
+        seed: args.seed,
+        uncorrelated: args.uncorrelated,
+    })?;
+    let simulated_s = started.elapsed().as_secs_f64();
+    for e in out.failed.iter().take(10) {
+        eprintln!("warning: left out: {e}");
+    }
+    if out.failed.len() > 10 {
+        eprintln!("warning: {} more objects left out", out.failed.len() - 10);
+    }
+    let mut observations = out.observations;
+    if matches!(format, ObsFormat::Iod) {
+        // The observer community's formats name stations by number.
+        for o in &mut observations {
+            if let Some(n) = sites
+                .iter()
+                .find(|s| s.id == o.station)
+                .and_then(|s| s.station_number.clone())
+            {
+                o.station = n;
+            }
+        }
+    }
+    let text = write_observations(&observations, format, "APOSOS-SIM", Epoch::now_utc_micros())
+        .with_context(|| format!("cannot write the observations as {}", format.name()))?;
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => print!("{text}"),
+    }
+    if let Some(p) = &args.truth {
+        let f =
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
+        serde_json::to_writer(std::io::BufWriter::new(f), &out.truth)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    let t = &out.truth;
+    let clouded = t.nights.iter().filter(|n| n.clouded).count();
+    let windows: usize = t.nights.iter().map(|n| n.windows).sum();
+    eprintln!(
+        "{} sites, {} nights ({clouded} clouded), {windows} observable windows, {} tracklets, {} measurements; simulated in {simulated_s:.2} s ({:.0} measurements/s, {} objects)",
+        sites.len(),
+        t.nights.len(),
+        t.tracklets.len(),
+        observations.len(),
+        observations.len() as f64 / simulated_s.max(1e-9),
+        objects.len()
+    );
+    Ok(())
+}
