@@ -548,6 +548,37 @@ pub enum ObsCommand {
     Convert(ObsConvertArgs),
     /// Check and store observation files in the platform's database, as one of its users.
     Import(ObsImportArgs),
+    /// Station diagnostics: residuals against the orbits, per night pointing bias, noise and timing bias.
+    Stats(ObsStatsArgs),
+}
+
+/// Arguments of `aposos obs stats`.
+#[derive(Debug, Args)]
+pub struct ObsStatsArgs {
+    /// Station (site id) to diagnose; repeat for several; default: every site with observations.
+    #[arg(long, value_name = "SITE")]
+    pub site: Vec<String>,
+    /// Observation files (any format; IOD station numbers are matched to sites).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub obs: Vec<PathBuf>,
+    /// The best orbits available: element sets of the observed objects.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Write every residual here (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub residuals: Option<PathBuf>,
+    /// Pointing departure from the usual level that flags a night (arcsec).
+    #[arg(long, default_value_t = 5.0)]
+    pub max_pointing_drift: f64,
+    /// Timing departure from the usual level that flags a night (ms).
+    #[arg(long, default_value_t = 10.0)]
+    pub max_timing_drift: f64,
+    /// Data directory (EOP table).
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
 }
 
 /// Arguments of `aposos obs import`.

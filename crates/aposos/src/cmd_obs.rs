@@ -106,3 +106,108 @@ pub fn import(args: &crate::cli::ObsImportArgs) -> anyhow::Result<()> {
         Ok(())
     })
 }
+
+/// Runs `aposos obs stats`: station diagnostics from observation files against element
+/// sets; prints the per-night figures as JSON and, with `--residuals`, writes every residual.
+pub fn stats(args: &crate::cli::ObsStatsArgs) -> anyhow::Result<()> {
+    use aposos_obs::diagnostics::{station_diagnostics, DriftLimits};
+    let sites = crate::cmd_sites::load_sites(args.sites.as_deref())?;
+    let mut observations = Vec::new();
+    for file in &args.obs {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
+        let (_, read) = read_observations(&name, &text);
+        for e in &read.errors {
+            eprintln!("error: {e}");
+        }
+        observations.extend(read.observations.into_iter().map(|(_, mut o)| {
+            if let Some(s) = sites
+                .iter()
+                .find(|s| s.station_number.as_deref() == Some(o.station.as_str()))
+            {
+                o.station = s.id.clone();
+            }
+            o
+        }));
+    }
+    let stations: Vec<String> = if args.site.is_empty() {
+        let mut v: Vec<String> = observations.iter().map(|o| o.station.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    } else {
+        for s in &args.site {
+            if !sites.iter().any(|x| &x.id == s) {
+                return Err(UsageError(format!("--site: no site {s:?} in the sites file")).into());
+            }
+        }
+        args.site.clone()
+    };
+    let loaded = crate::elements_io::load(&args.elements, false)?;
+    let mut elements = std::collections::HashMap::new();
+    for e in loaded.elements {
+        // The newest element set of each object is its best orbit.
+        let keep = elements
+            .get(&e.norad_cat_id)
+            .is_none_or(|old: &aposos_formats::ElementSet| old.epoch < e.epoch);
+        if keep {
+            elements.insert(e.norad_cat_id, e);
+        }
+    }
+    let (eop, eop_text) = crate::cmd_eop::load_eop(&args.data_dir)?;
+    eprintln!("{eop_text}");
+    let ids: Vec<&str> = stations.iter().map(String::as_str).collect();
+    let limits = DriftLimits {
+        pointing_arcsec: args.max_pointing_drift,
+        timing_ms: args.max_timing_drift,
+        ..DriftLimits::default()
+    };
+    let diags = station_diagnostics(&observations, &elements, &sites, &ids, &eop, &limits);
+    if let Some(path) = &args.residuals {
+        let mut out = String::from(
+            "station,night,norad,tracklet,time_utc,ra_arcsec,dec_arcsec,along_arcsec,cross_arcsec,rate_arcsec_s,outlier\n",
+        );
+        for d in &diags {
+            for r in &d.residuals {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{:.3},{:.3},{:.3},{:.3},{:.2},{}\n",
+                    r.station,
+                    r.night,
+                    r.norad_cat_id,
+                    r.tracklet_id.as_deref().unwrap_or(""),
+                    r.time_utc,
+                    r.ra_arcsec,
+                    r.dec_arcsec,
+                    r.along_arcsec,
+                    r.cross_arcsec,
+                    r.rate_arcsec_s,
+                    r.outlier
+                ));
+            }
+        }
+        std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let report: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "station": d.station,
+                "residuals": d.residuals.len(),
+                "skipped": d.skipped,
+                "nights": d.nights,
+            })
+        })
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    let flagged = diags
+        .iter()
+        .flat_map(|d| &d.nights)
+        .filter(|n| !n.flags.is_empty())
+        .count();
+    eprintln!(
+        "{} station(s), {} night(s), {flagged} flagged",
+        diags.len(),
+        diags.iter().map(|d| d.nights.len()).sum::<usize>()
+    );
+    Ok(())
+}

@@ -75,6 +75,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Admin(args) => cmd_admin::run(&args),
         cli::Command::Obs(cli::ObsCommand::Convert(args)) => cmd_obs::convert(&args),
         cli::Command::Obs(cli::ObsCommand::Import(args)) => cmd_obs::import(&args),
+        cli::Command::Obs(cli::ObsCommand::Stats(args)) => cmd_obs::stats(&args),
         cli::Command::Simulate(args) => cmd_simulate::run(&args),
     }
 }
