@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod diagnostics;
 pub mod observations;
 pub mod ops;
 pub mod paging;
@@ -64,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sites::list_sites))
         .routes(routes!(sites::get_site))
         .routes(routes!(sites::set_site_status))
+        .routes(routes!(diagnostics::site_diagnostics))
         .routes(routes!(admin::audit))
         .routes(routes!(admin::me))
         .routes(routes!(ops::healthz))
