@@ -354,3 +354,114 @@ fn optical_passes_say_which_objects_have_no_brightness_limit() {
     let o = run(&["--std-mag", "6"]);
     assert!(stderr(&o).contains("1 take --std-mag 6"), "{}", stderr(&o));
 }
+
+#[test]
+fn simulate_then_diagnose_a_biased_node() {
+    let dir = temp_dir("simulate");
+    let cat = dir.join("cat.3le");
+    let o = aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "800",
+        "--seed",
+        "4",
+        "--output",
+        cat.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let settings = dir.join("sim.toml");
+    std::fs::write(
+        &settings,
+        "[defaults]\ncloud_probability = 0.0\n\n[site.ir-gargash]\ntiming_bias_ms = -30\nbias_dec_arcsec = 10\n",
+    )
+    .unwrap();
+    let (obs, truth) = (dir.join("night.iod"), dir.join("truth.json"));
+    let sim = |seed: &str, out: &std::path::Path| {
+        aposos(&[
+            "simulate",
+            "--elements",
+            cat.to_str().unwrap(),
+            "--from",
+            "2026-05-20T12:00:00",
+            "--to",
+            "2026-05-21T12:00:00",
+            "--settings",
+            settings.to_str().unwrap(),
+            "--seed",
+            seed,
+            "--format",
+            "iod",
+            "--output",
+            out.to_str().unwrap(),
+            "--truth",
+            truth.to_str().unwrap(),
+        ])
+    };
+    let o = sim("7", &obs);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 sites, 3 nights (0 clouded)"),
+        "{}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(&obs).unwrap();
+    // IOD lines carry the sites' station numbers (data/sites.toml).
+    for n in ["9701", "9702", "9703"] {
+        assert!(text.lines().any(|l| &l[16..20] == n), "station {n} missing");
+    }
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    assert_eq!(
+        t["settings"]["ir-gargash"]["timing_bias_ms"].as_f64(),
+        Some(-30.0)
+    );
+    assert!(t["tracklets"].as_array().is_some_and(|a| a.len() > 100));
+    // The same seed gives the same file.
+    let again = dir.join("again.iod");
+    assert!(sim("7", &again).status.success());
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+
+    let res = dir.join("res.csv");
+    let o = aposos(&[
+        "obs",
+        "stats",
+        "--obs",
+        obs.to_str().unwrap(),
+        "--elements",
+        cat.to_str().unwrap(),
+        "--residuals",
+        res.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let stations = v.as_array().unwrap();
+    assert_eq!(stations.len(), 3, "{v}");
+    for s in stations {
+        let n = &s["nights"][0];
+        let (t, dec) = (
+            n["timing_bias_ms"].as_f64().unwrap(),
+            n["bias_dec_arcsec"].as_f64().unwrap(),
+        );
+        let flagged = !n["flags"].as_array().unwrap().is_empty();
+        // IOD angle format 1 rounds RA to 0.1 s of time (1.5″) and Dec to 1″.
+        if s["station"] == "ir-gargash" {
+            assert!(
+                (t + 30.0).abs() < 3.0 && (dec - 10.0).abs() < 1.0 && flagged,
+                "{n}"
+            );
+        } else {
+            assert!(t.abs() < 3.0 && dec.abs() < 1.0 && !flagged, "{n}");
+        }
+    }
+    assert!(std::fs::read_to_string(&res).unwrap().lines().count() > 1000);
+    // A bad settings file names the file, the table and the field.
+    std::fs::write(&settings, "[site.ir-gargash]\nnoise_arcsec = -1\n").unwrap();
+    let o = sim("7", &obs);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("sim.toml: [site.ir-gargash] noise_arcsec = -1"),
+        "{}",
+        stderr(&o)
+    );
+}
