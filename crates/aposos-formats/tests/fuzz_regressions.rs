@@ -141,6 +141,19 @@ fn every_regression_input_through_the_observation_readers() {
                 );
             }
         }
+        for (_, o) in aposos_formats::obs::uk::read_uk(name, &text).observations {
+            use aposos_formats::obs::uk::{parse_uk_line, write_uk_line};
+            if let Ok(line) = write_uk_line(&o) {
+                let back = parse_uk_line(&line)
+                    .unwrap_or_else(|e| panic!("{name}: {line:?}: {e}"))
+                    .unwrap_or_else(|| panic!("{name}: {line:?} lost"));
+                assert_eq!(
+                    write_uk_line(&back).ok().as_deref(),
+                    Some(line.as_str()),
+                    "{name}"
+                );
+            }
+        }
         for read in [read_tdm_kvn(name, &text), read_tdm_xml(name, &text)] {
             let obs: Vec<_> = read.observations.into_iter().map(|(_, o)| o).collect();
             if let Ok(w) = write_tdm_kvn(&obs, "X", t0) {

@@ -572,6 +572,7 @@ fn openapi_describes_exactly_the_mounted_routes() {
         "POST /api/v1/elements",
         "GET /api/v1/sites",
         "GET /api/v1/sites/{id}",
+        "GET /api/v1/sites/{id}/diagnostics",
         "PUT /api/v1/sites/{id}/status",
         "GET /api/v1/observations",
         "POST /api/v1/observations",

@@ -8,6 +8,7 @@
 pub mod iod;
 pub mod json;
 pub mod tdm;
+pub mod uk;
 
 use crate::epoch::Epoch;
 
@@ -128,6 +129,8 @@ pub enum ObsFormat {
     TdmXml,
     /// The API's JSON array.
     Json,
+    /// UK (RGO/OTWG) 80-column lines.
+    Uk,
 }
 
 impl ObsFormat {
@@ -138,6 +141,7 @@ impl ObsFormat {
             Self::TdmKvn => "tdm-kvn",
             Self::TdmXml => "tdm-xml",
             Self::Json => "json",
+            Self::Uk => "uk",
         }
     }
 }
@@ -150,8 +154,9 @@ impl std::str::FromStr for ObsFormat {
             "tdm" | "tdm-kvn" => Ok(Self::TdmKvn),
             "tdm-xml" => Ok(Self::TdmXml),
             "json" => Ok(Self::Json),
+            "uk" => Ok(Self::Uk),
             other => Err(format!(
-                "unknown observation format {other:?}: expected iod, tdm-kvn, tdm-xml or json"
+                "unknown observation format {other:?}: expected iod, uk, tdm-kvn, tdm-xml or json"
             )),
         }
     }
@@ -169,6 +174,9 @@ pub fn detect_obs_format(text: &str) -> Option<ObsFormat> {
         Some(ObsFormat::TdmXml)
     } else if t.starts_with("CCSDS_TDM_VERS") || t.starts_with("COMMENT") {
         Some(ObsFormat::TdmKvn)
+    } else if first.len() >= 55 && first.as_bytes()[..17].iter().all(u8::is_ascii_digit) {
+        // IOD has a blank in column 6; UK lines are digits through the date.
+        Some(ObsFormat::Uk)
     } else if first.len() >= 31
         && first
             .get(16..20)
@@ -192,7 +200,7 @@ pub fn read_observations(source_name: &str, text: &str) -> (Option<ObsFormat>, O
                 r.errors.push(
                     crate::error::ParseError::new(
                         "format",
-                        "IOD, CCSDS TDM (KVN or XML) or observation JSON",
+                        "IOD, UK, CCSDS TDM (KVN or XML) or observation JSON",
                         first,
                     )
                     .with_source(source_name)
@@ -212,6 +220,7 @@ pub fn read_observations_as(source_name: &str, text: &str, format: ObsFormat) ->
         ObsFormat::TdmKvn => tdm::read_tdm_kvn(source_name, text),
         ObsFormat::TdmXml => tdm::read_tdm_xml(source_name, text),
         ObsFormat::Json => json::read_obs_json(source_name, text),
+        ObsFormat::Uk => uk::read_uk(source_name, text),
     }
 }
 
@@ -227,5 +236,6 @@ pub fn write_observations(
         ObsFormat::TdmKvn => tdm::write_tdm_kvn(observations, originator, now),
         ObsFormat::TdmXml => tdm::write_tdm_xml(observations, originator, now),
         ObsFormat::Json => json::write_obs_json(observations),
+        ObsFormat::Uk => uk::write_uk(observations),
     }
 }

@@ -311,9 +311,9 @@ pub async fn list_observations(
 ) -> ApiResult<Response> {
     let format = match q.format.as_deref().unwrap_or("json") {
         "tdm" => ObsFormat::TdmKvn,
-        f => f.parse::<ObsFormat>().map_err(|e| {
-            Problem::bad_request(format!("format: {e} (uk and rde are not written yet)"))
-        })?,
+        f => f
+            .parse::<ObsFormat>()
+            .map_err(|e| Problem::bad_request(format!("format: {e} (rde is not written yet)")))?,
     };
     let time = |name: &str, v: &Option<String>| -> ApiResult<Option<Epoch>> {
         v.as_ref()
@@ -359,7 +359,22 @@ pub async fn list_observations(
     let next = next_page(more, &obs, &uri, 'o', |o| {
         vec![o.observation.time.ns_since_1950(), o.id]
     });
-    let plain: Vec<_> = obs.into_iter().map(|o| o.observation).collect();
+    let mut plain: Vec<_> = obs.into_iter().map(|o| o.observation).collect();
+    if matches!(format, ObsFormat::Iod | ObsFormat::Uk) {
+        // The observer community's formats name stations by number.
+        let numbers: HashMap<String, String> = state
+            .store
+            .list_sites()
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.id, s.station_number?)))
+            .collect();
+        for o in &mut plain {
+            if let Some(n) = numbers.get(&o.station) {
+                o.station = n.clone();
+            }
+        }
+    }
     let text =
         write_observations(&plain, format, "APOSOS", Epoch::now_utc_micros()).map_err(|e| {
             Problem::unprocessable(format!(
