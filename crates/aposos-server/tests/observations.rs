@@ -208,7 +208,18 @@ fn run(engine: Engine) {
     assert!(back.errors.is_empty());
     srv.get("/api/v1/observations?format=iod", Some("admin"))
         .assert_problem(422);
-    srv.get("/api/v1/observations?format=uk", None)
+    // These observations carry no designator, and the UK format has nothing else.
+    let uk = srv
+        .get("/api/v1/observations?format=uk", Some("admin"))
+        .assert_problem(422);
+    assert!(
+        uk["detail"]
+            .as_str()
+            .unwrap()
+            .contains("international designator"),
+        "{uk}"
+    );
+    srv.get("/api/v1/observations?format=rde", None)
         .assert_problem(400);
     // Non-public reads and every upload are audited.
     let audit = srv
