@@ -94,7 +94,7 @@ fn errors_name_their_columns_and_keep_the_rest() {
             good.replace("2018031015", "2018031315"),
             "date (columns 12-17)",
         ),
-        (good[..40].to_string(), "line (columns 1-55)"),
+        (good[..40].to_string(), "line (columns 1-50)"),
         (good.replace("+6 +8", "+x +8"), "magnitude (columns 69-71)"),
         (
             good.replace("97012012018", "97012012O18"),

@@ -162,12 +162,13 @@ pub fn parse_uk_line(line: &str) -> Result<Option<Observation>, ParseError> {
     if !line.is_ascii() {
         return Err(err("line", 1, 80, "ASCII text", line));
     }
-    if line.len() < 55 {
+    // Lines may end after the second angle: accuracy and (for Az/El) epoch are blank.
+    if line.len() < 50 {
         return Err(err(
             "line",
             1,
-            55,
-            "at least 55 columns (designator to epoch)",
+            50,
+            "at least 50 columns (designator to second angle)",
             line,
         ));
     }
@@ -565,7 +566,9 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
         c.nanosecond / 100_000,
         ""
     );
-    Ok(line.trim_end().to_string())
+    // Blanks after column 55 are dropped; the fixed columns up to the epoch stay.
+    let kept = line.trim_end().len().max(55);
+    Ok(line[..kept].to_string())
 }
 
 /// Writes observations as UK lines.
