@@ -74,7 +74,7 @@ pub struct SimulateArgs {
     /// How each node chooses its targets: `greedy` (one telescope) or `every-window`.
     #[arg(long, default_value = "greedy")]
     pub schedule: String,
-    /// Observation format: tdm-kvn, tdm-xml, iod, uk, rde or json.
+    /// Observation format: tdm-kvn, tdm-xml, iod, uk or json.
     #[arg(long, default_value = "tdm-kvn", value_name = "FORMAT")]
     pub format: String,
     /// Write the observations here instead of standard output.
