@@ -37,14 +37,21 @@ use crate::epoch::{Calendar, Epoch};
 use crate::error::{ParseError, Warning, WriteError};
 
 /// Columns `first..=last` (1-based) of `line`, or `""` where the line is shorter.
-fn cols(line: &str, first: usize, last: usize) -> &str {
+pub(super) fn cols(line: &str, first: usize, last: usize) -> &str {
     let bytes = line.as_bytes();
     let start = (first - 1).min(bytes.len());
     let end = last.min(bytes.len());
     line.get(start..end).unwrap_or("")
 }
 
-fn err(field: &str, first: usize, last: usize, expected: &str, found: &str) -> ParseError {
+/// A parse error of `field` in columns `first..=last`.
+pub(super) fn err(
+    field: &str,
+    first: usize,
+    last: usize,
+    expected: &str,
+    found: &str,
+) -> ParseError {
     ParseError::new(format!("{field} (columns {first}-{last})"), expected, found)
 }
 

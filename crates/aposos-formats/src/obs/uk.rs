@@ -31,6 +31,7 @@
 //! standard and remark are not kept, so the writer produces format 1 (or 4), the
 //! uncertainties of the observation, and no flash period or remark.
 
+use super::iod::{cols, err};
 use super::{Angles, Observation, ObservationsRead, RaDecFrame};
 use crate::epoch::{Calendar, Epoch};
 use crate::error::{ParseError, WriteError};
@@ -56,16 +57,6 @@ pub fn piece_number(letters: &str) -> Option<u32> {
         let i = PIECE_LETTERS.iter().position(|&l| l == b)? as u32;
         n.checked_mul(24)?.checked_add(i + 1)
     })
-}
-
-fn cols(line: &str, first: usize, last: usize) -> &str {
-    let start = (first - 1).min(line.len());
-    let end = last.min(line.len());
-    line.get(start..end).unwrap_or("")
-}
-
-fn err(field: &str, first: usize, last: usize, expected: &str, found: &str) -> ParseError {
-    ParseError::new(format!("{field} (columns {first}-{last})"), expected, found)
 }
 
 /// A fixed-width digit field with trailing blanks read as zeros (and, where `lead`,
@@ -420,6 +411,19 @@ pub fn read_uk(source_name: &str, text: &str) -> ObservationsRead {
     out
 }
 
+/// A second angle as `xDDMMSSs` (sign, degrees, minutes, tenths of arcseconds).
+fn signed_dms_tenths(v_deg: f64) -> String {
+    let d = (v_deg.abs() * 36_000.0).round() as u64;
+    format!(
+        "{}{:02}{:02}{:02}{}",
+        if v_deg < 0.0 { '-' } else { '+' },
+        d / 36_000,
+        (d / 600) % 60,
+        (d / 10) % 60,
+        d % 10
+    )
+}
+
 /// Writes one observation as a UK line: format 1 (RA/Dec) or 4 (Az/El), the epoch of its
 /// frame, its time and angle uncertainties and its magnitude.
 pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
@@ -499,15 +503,7 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
                 (ra / 100) % 60,
                 ra % 100
             );
-            let d = (dec_deg.abs() * 36_000.0).round() as u64; // 0.1 arcsec
-            let b = format!(
-                "{}{:02}{:02}{:02}{}",
-                if dec_deg < 0.0 { '-' } else { '+' },
-                d / 36_000,
-                (d / 600) % 60,
-                (d / 10) % 60,
-                d % 10
-            );
+            let b = signed_dms_tenths(dec_deg);
             ('1', e, a, b)
         }
         Angles::AzEl { az_deg, el_deg } => {
@@ -519,15 +515,7 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
                 (az / 10) % 60,
                 az % 10
             );
-            let d = (el_deg.abs() * 36_000.0).round() as u64;
-            let b = format!(
-                "{}{:02}{:02}{:02}{}",
-                if el_deg < 0.0 { '-' } else { '+' },
-                d / 36_000,
-                (d / 600) % 60,
-                (d / 10) % 60,
-                d % 10
-            );
+            let b = signed_dms_tenths(el_deg);
             ('4', ' ', a, b)
         }
     };

@@ -84,13 +84,8 @@ pub async fn site_diagnostics(
     Query(q): Query<DiagnosticsParams>,
 ) -> ApiResult<Json<DiagnosticsView>> {
     let id = super::catalog::text_param("id", &Some(id))?.unwrap_or_default();
-    let time = |name: &str, v: &Option<String>| -> ApiResult<Option<Epoch>> {
-        v.as_ref()
-            .map(|t| Epoch::parse_iso(t).map_err(|e| Problem::bad_request(format!("{name}: {e}"))))
-            .transpose()
-    };
-    let to = time("to", &q.to)?.unwrap_or_else(Epoch::now_utc_micros);
-    let from = time("from", &q.from)?
+    let to = super::observations::time_param("to", &q.to)?.unwrap_or_else(Epoch::now_utc_micros);
+    let from = super::observations::time_param("from", &q.from)?
         .unwrap_or_else(|| Epoch::from_ns_since_1950(to.ns_since_1950() - 30 * 86_400_000_000_000));
     if to <= from {
         return Err(Problem::bad_request("to must be after from"));

@@ -295,6 +295,13 @@ pub async fn ingest(
     })
 }
 
+/// An optional ISO 8601 query parameter `name` as a time; 400 naming it when malformed.
+pub fn time_param(name: &str, v: &Option<String>) -> ApiResult<Option<Epoch>> {
+    v.as_ref()
+        .map(|t| Epoch::parse_iso(t).map_err(|e| Problem::bad_request(format!("{name}: {e}"))))
+        .transpose()
+}
+
 /// Observations the caller may see, by time, in the requested format.
 #[utoipa::path(get, path = "/api/v1/observations", tag = "observations", params(ObsQuery),
     responses(
@@ -315,16 +322,11 @@ pub async fn list_observations(
             .parse::<ObsFormat>()
             .map_err(|e| Problem::bad_request(format!("format: {e} (rde is not written yet)")))?,
     };
-    let time = |name: &str, v: &Option<String>| -> ApiResult<Option<Epoch>> {
-        v.as_ref()
-            .map(|t| Epoch::parse_iso(t).map_err(|e| Problem::bad_request(format!("{name}: {e}"))))
-            .transpose()
-    };
     let filter = ObservationFilter {
         norad: q.norad,
         station: super::catalog::text_param("site", &q.site)?,
-        from: time("from", &q.from)?,
-        to: time("to", &q.to)?,
+        from: time_param("from", &q.from)?,
+        to: time_param("to", &q.to)?,
     };
     let limit = page_size(
         q.limit,
