@@ -357,7 +357,6 @@ pub fn station_diagnostics(
             }
         }
         let mut residuals = Vec::new();
-        let mut sats: HashMap<u32, Sgp4> = HashMap::new();
         for (norad, obs) in by_object {
             let Some(el) = elements.get(&norad) else {
                 for _ in &obs {
@@ -365,20 +364,12 @@ pub fn station_diagnostics(
                 }
                 continue;
             };
-            let sat = match sats.get(&norad) {
-                Some(s) => s.clone(),
-                None => match Sgp4::new(el) {
-                    Ok(s) => {
-                        sats.insert(norad, s.clone());
-                        s
-                    }
-                    Err(_) => {
-                        for _ in &obs {
-                            skip("orbit refused by SGP4");
-                        }
-                        continue;
-                    }
-                },
+            // Observations are grouped by object: one SGP4 initialisation each.
+            let Ok(sat) = Sgp4::new(el) else {
+                for _ in &obs {
+                    skip("orbit refused by SGP4");
+                }
+                continue;
             };
             let mut p = TrackPredictor::new(&sat, &site.geodetic, eop, PredictOptions::default());
             for o in obs {
