@@ -154,6 +154,20 @@ fn every_regression_input_through_the_observation_readers() {
                 );
             }
         }
+        {
+            use aposos_formats::obs::rde::{read_rde, write_rde};
+            let obs: Vec<_> = read_rde(name, &text)
+                .observations
+                .into_iter()
+                .map(|(_, o)| o)
+                .collect();
+            if let Ok(w) = write_rde(&obs) {
+                let back = read_rde("w", &w);
+                assert!(back.errors.is_empty(), "{name}: {:?}", back.errors);
+                let back: Vec<_> = back.observations.into_iter().map(|(_, o)| o).collect();
+                assert_eq!(write_rde(&back).ok().as_deref(), Some(w.as_str()), "{name}");
+            }
+        }
         for read in [read_tdm_kvn(name, &text), read_tdm_xml(name, &text)] {
             let obs: Vec<_> = read.observations.into_iter().map(|(_, o)| o).collect();
             if let Ok(w) = write_tdm_kvn(&obs, "X", t0) {

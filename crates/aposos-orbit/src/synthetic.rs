@@ -296,7 +296,8 @@ pub fn generate_catalog(count: usize, seed: u64, reference_epoch: Epoch) -> Vec<
             let raw = reference_epoch.add_ns(-age_ns).ns_since_1950();
             let epoch = Epoch::from_ns_since_1950(raw - raw.rem_euclid(TLE_EPOCH_STEP_NS));
             let launch_year = (ref_year - 1 - (rng.uniform() * 30.0) as i64).max(1958);
-            let piece = (b'A' + (i % 24) as u8) as char;
+            // COSPAR piece letters (no I, no O).
+            let piece = aposos_formats::obs::uk::piece_letters((i % 24) as u32 + 1);
             let elements = ElementSet {
                 object_name: Some(format!("SYN {} {:06}", regime.label(), norad)),
                 object_id: Some(format!(

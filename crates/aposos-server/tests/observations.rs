@@ -219,7 +219,9 @@ fn run(engine: Engine) {
             .contains("international designator"),
         "{uk}"
     );
-    srv.get("/api/v1/observations?format=rde", None)
+    srv.get("/api/v1/observations?format=rde", Some("admin"))
+        .assert_problem(422);
+    srv.get("/api/v1/observations?format=rdf", None)
         .assert_problem(400);
     // Non-public reads and every upload are audited.
     let audit = srv

@@ -108,7 +108,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         eprintln!("warning: {} more objects left out", out.failed.len() - 10);
     }
     let mut observations = out.observations;
-    if matches!(format, ObsFormat::Iod | ObsFormat::Uk) {
+    if format.names_stations_by_number() {
         // The observer community's formats name stations by number.
         for o in &mut observations {
             if let Some(n) = sites

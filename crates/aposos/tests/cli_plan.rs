@@ -377,7 +377,7 @@ fn simulate_then_diagnose_a_biased_node() {
     )
     .unwrap();
     let (obs, truth) = (dir.join("night.iod"), dir.join("truth.json"));
-    let sim = |seed: &str, out: &std::path::Path| {
+    let sim_as = |seed: &str, out: &std::path::Path, format: &str| {
         aposos(&[
             "simulate",
             "--elements",
@@ -391,13 +391,14 @@ fn simulate_then_diagnose_a_biased_node() {
             "--seed",
             seed,
             "--format",
-            "iod",
+            format,
             "--output",
             out.to_str().unwrap(),
             "--truth",
             truth.to_str().unwrap(),
         ])
     };
+    let sim = |seed: &str, out: &std::path::Path| sim_as(seed, out, "iod");
     let o = sim("7", &obs);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -421,6 +422,21 @@ fn simulate_then_diagnose_a_biased_node() {
     let again = dir.join("again.iod");
     assert!(sim("7", &again).status.success());
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+    // The same night as RDE reports: the station numbers in the headers, every measurement.
+    let rde = dir.join("night.rde");
+    let o = sim_as("7", &rde, "rde");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rde_text = std::fs::read_to_string(&rde).unwrap();
+    let (f, r) = aposos_formats::obs::read_observations("night.rde", &rde_text);
+    assert_eq!(f, Some(aposos_formats::obs::ObsFormat::Rde));
+    assert!(r.errors.is_empty(), "{:?}", r.errors.first());
+    assert_eq!(r.observations.len(), text.lines().count());
+    for n in ["9701", "9702", "9703"] {
+        assert!(
+            r.observations.iter().any(|(_, o)| o.station == n),
+            "station {n} missing"
+        );
+    }
 
     let res = dir.join("res.csv");
     let o = aposos(&[

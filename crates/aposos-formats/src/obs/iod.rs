@@ -241,6 +241,29 @@ const EQUINOX_CODES: [(f64, u8); 6] = [
     (2050.0, 6),
 ];
 
+/// The frame of a star-chart epoch code 1-6 (shared by IOD, UK and RDE); `None` otherwise.
+pub(super) fn chart_epoch_frame(code: u8) -> Option<RaDecFrame> {
+    match code {
+        5 => Some(RaDecFrame::J2000),
+        _ => EQUINOX_CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(y, _)| RaDecFrame::Equinox(*y)),
+    }
+}
+
+/// The star-chart epoch code 1-6 of a frame; `None` when it has none.
+pub(super) fn chart_epoch_code(frame: RaDecFrame) -> Option<u8> {
+    match frame {
+        RaDecFrame::J2000 => Some(5),
+        RaDecFrame::Equinox(y) => EQUINOX_CODES
+            .iter()
+            .find(|(year, _)| *year == y)
+            .map(|(_, c)| *c),
+        RaDecFrame::OfDate => None,
+    }
+}
+
 fn frame_of(epoch_code: u8) -> RaDecFrame {
     match epoch_code {
         0 => RaDecFrame::OfDate,

@@ -7,6 +7,7 @@
 
 pub mod iod;
 pub mod json;
+pub mod rde;
 pub mod tdm;
 pub mod uk;
 
@@ -131,10 +132,12 @@ pub enum ObsFormat {
     Json,
     /// UK (RGO/OTWG) 80-column lines.
     Uk,
+    /// RDE reports (header, day lines, observation lines, `999`).
+    Rde,
 }
 
 impl ObsFormat {
-    /// Short name: `iod`, `tdm-kvn`, `tdm-xml`, `json`.
+    /// Short name: `iod`, `uk`, `rde`, `tdm-kvn`, `tdm-xml`, `json`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Iod => "iod",
@@ -142,7 +145,15 @@ impl ObsFormat {
             Self::TdmXml => "tdm-xml",
             Self::Json => "json",
             Self::Uk => "uk",
+            Self::Rde => "rde",
         }
+    }
+}
+
+impl ObsFormat {
+    /// Whether the format names stations by a 4-digit station number (IOD, UK, RDE).
+    pub fn names_stations_by_number(self) -> bool {
+        matches!(self, Self::Iod | Self::Uk | Self::Rde)
     }
 }
 
@@ -155,8 +166,9 @@ impl std::str::FromStr for ObsFormat {
             "tdm-xml" => Ok(Self::TdmXml),
             "json" => Ok(Self::Json),
             "uk" => Ok(Self::Uk),
+            "rde" => Ok(Self::Rde),
             other => Err(format!(
-                "unknown observation format {other:?}: expected iod, uk, tdm-kvn, tdm-xml or json"
+                "unknown observation format {other:?}: expected iod, uk, rde, tdm-kvn, tdm-xml or json"
             )),
         }
     }
@@ -174,6 +186,8 @@ pub fn detect_obs_format(text: &str) -> Option<ObsFormat> {
         Some(ObsFormat::TdmXml)
     } else if t.starts_with("CCSDS_TDM_VERS") || t.starts_with("COMMENT") {
         Some(ObsFormat::TdmKvn)
+    } else if t == "SATOBS" || rde::looks_like_header(first) {
+        Some(ObsFormat::Rde)
     } else if first.len() >= 55 && first.as_bytes()[..17].iter().all(u8::is_ascii_digit) {
         // IOD has a blank in column 6; UK lines are digits through the date.
         Some(ObsFormat::Uk)
@@ -200,7 +214,7 @@ pub fn read_observations(source_name: &str, text: &str) -> (Option<ObsFormat>, O
                 r.errors.push(
                     crate::error::ParseError::new(
                         "format",
-                        "IOD, UK, CCSDS TDM (KVN or XML) or observation JSON",
+                        "IOD, UK, RDE, CCSDS TDM (KVN or XML) or observation JSON",
                         first,
                     )
                     .with_source(source_name)
@@ -221,6 +235,7 @@ pub fn read_observations_as(source_name: &str, text: &str, format: ObsFormat) ->
         ObsFormat::TdmXml => tdm::read_tdm_xml(source_name, text),
         ObsFormat::Json => json::read_obs_json(source_name, text),
         ObsFormat::Uk => uk::read_uk(source_name, text),
+        ObsFormat::Rde => rde::read_rde(source_name, text),
     }
 }
 
@@ -237,5 +252,6 @@ pub fn write_observations(
         ObsFormat::TdmXml => tdm::write_tdm_xml(observations, originator, now),
         ObsFormat::Json => json::write_obs_json(observations),
         ObsFormat::Uk => uk::write_uk(observations),
+        ObsFormat::Rde => rde::write_rde(observations),
     }
 }

@@ -31,8 +31,8 @@
 //! standard and remark are not kept, so the writer produces format 1 (or 4), the
 //! uncertainties of the observation, and no flash period or remark.
 
-use super::iod::{cols, err};
-use super::{Angles, Observation, ObservationsRead, RaDecFrame};
+use super::iod::{chart_epoch_code, chart_epoch_frame, cols, err};
+use super::{Angles, Observation, ObservationsRead};
 use crate::epoch::{Calendar, Epoch};
 use crate::error::{ParseError, WriteError};
 
@@ -103,6 +103,74 @@ fn need(v: Option<u64>, field: &str, first: usize, last: usize) -> Result<u64, P
     v.ok_or_else(|| err(field, first, last, "a value", ""))
 }
 
+/// The international designator of columns 1-7 (`YYLLLPP`, shared by the UK and RDE
+/// formats) as `YYYY-NNNP`.
+pub(super) fn designator(line: &str) -> Result<String, ParseError> {
+    let raw = cols(line, 1, 7);
+    if raw.len() != 7 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err(
+            "international designator",
+            1,
+            7,
+            "7 digits YYLLLPP",
+            raw,
+        ));
+    }
+    let d: u64 = raw
+        .parse()
+        .map_err(|_| err("international designator", 1, 7, "7 digits YYLLLPP", raw))?;
+    let (yy, launch, piece) = (d / 100_000, (d / 100) % 1000, (d % 100) as u32);
+    if launch == 0 || piece == 0 {
+        return Err(err(
+            "international designator",
+            1,
+            7,
+            "launch and piece numbers from 1",
+            raw,
+        ));
+    }
+    let year = if yy >= 57 { 1900 + yy } else { 2000 + yy };
+    Ok(format!("{year:04}-{launch:03}{}", piece_letters(piece)))
+}
+
+/// Columns 1-7 (`YYLLLPP`) for an observation's international designator.
+pub(super) fn designator_digits(o: &Observation) -> Result<String, WriteError> {
+    let bad = |message: String| WriteError::Observation {
+        field: "object_id".to_string(),
+        message,
+    };
+    let id = o.object_id.as_deref().ok_or_else(|| {
+        bad("the UK and RDE formats name objects by international designator only".into())
+    })?;
+    let year: u32 = id.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let launch: u32 = id.get(5..8).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let piece = id.get(8..).and_then(piece_number).unwrap_or(0);
+    if !super::is_intl_designator(id)
+        || !(1957..=2056).contains(&year)
+        || piece == 0
+        || piece > 99
+        || launch == 0
+    {
+        return Err(bad(format!(
+            "{id:?} does not fit YYLLLPP (years 1957-2056, pieces A to 99)"
+        )));
+    }
+    Ok(format!("{:02}{launch:03}{piece:02}", year % 100))
+}
+
+/// Whether `station` is a 4-digit station number (an error naming the format otherwise).
+pub(super) fn station_digits(station: &str, format: &str) -> Result<(), WriteError> {
+    if station.len() != 4 || !station.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(WriteError::Observation {
+            field: "station".to_string(),
+            message: format!(
+                "the {format} format needs a 4-digit station number, found {station:?}"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A UK magnitude `xMm` or `MMm` (`INV` and blanks: none).
 fn magnitude(line: &str, first: usize) -> Result<Option<f64>, ParseError> {
     let raw = cols(line, first, first + 2);
@@ -163,33 +231,7 @@ pub fn parse_uk_line(line: &str) -> Result<Option<Observation>, ParseError> {
             line,
         ));
     }
-    let d = need(
-        digits(line, 1, 7, "international designator", false)?,
-        "international designator",
-        1,
-        7,
-    )?;
-    if !cols(line, 1, 7).bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err(
-            "international designator",
-            1,
-            7,
-            "7 digits YYLLLPP",
-            cols(line, 1, 7),
-        ));
-    }
-    let (yy, launch, piece) = (d / 100_000, (d / 100) % 1000, (d % 100) as u32);
-    if launch == 0 || piece == 0 {
-        return Err(err(
-            "international designator",
-            1,
-            7,
-            "launch and piece numbers from 1",
-            cols(line, 1, 7),
-        ));
-    }
-    let year = if yy >= 57 { 1900 + yy } else { 2000 + yy };
-    let object_id = format!("{year:04}-{launch:03}{}", piece_letters(piece));
+    let object_id = designator(line)?;
     let station = cols(line, 8, 11);
     if !station.bytes().all(|b| b.is_ascii_digit()) || station.len() != 4 {
         return Err(err("station number", 8, 11, "four digits", station));
@@ -350,23 +392,20 @@ pub fn parse_uk_line(line: &str) -> Result<Option<Observation>, ParseError> {
     let angle_sigma_deg =
         digits(line, 51, 54, "position accuracy", true)?.map(|v| v as f64 * unit_deg);
     let angles = if code <= 3 {
-        let frame = match cols(line, 55, 55) {
-            "5" => RaDecFrame::J2000,
-            "1" => RaDecFrame::Equinox(1855.0),
-            "2" => RaDecFrame::Equinox(1875.0),
-            "3" => RaDecFrame::Equinox(1900.0),
-            "4" => RaDecFrame::Equinox(1950.0),
-            "6" => RaDecFrame::Equinox(2050.0),
-            other => {
-                return Err(err(
+        let code = cols(line, 55, 55);
+        let frame = code
+            .bytes()
+            .next()
+            .and_then(|c| chart_epoch_frame(c.wrapping_sub(b'0')))
+            .ok_or_else(|| {
+                err(
                     "epoch",
                     55,
                     55,
                     "1-6 (0: the equinox is sent separately, not in the line)",
-                    other,
-                ))
-            }
-        };
+                    code,
+                )
+            })?;
         Angles::RaDec {
             ra_deg: first,
             dec_deg: sign * second,
@@ -431,35 +470,8 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
         field: field.to_string(),
         message,
     };
-    let id = o.object_id.as_deref().ok_or_else(|| {
-        bad(
-            "object_id",
-            "the UK format names objects by international designator only".into(),
-        )
-    })?;
-    let year: u32 = id.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-    let launch: u32 = id.get(5..8).and_then(|y| y.parse().ok()).unwrap_or(0);
-    let piece = id.get(8..).and_then(piece_number).unwrap_or(0);
-    if !super::is_intl_designator(id)
-        || !(1957..=2056).contains(&year)
-        || piece == 0
-        || piece > 99
-        || launch == 0
-    {
-        return Err(bad(
-            "object_id",
-            format!("{id:?} does not fit YYLLLPP (years 1957-2056, pieces A to 99)"),
-        ));
-    }
-    if o.station.len() != 4 || !o.station.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad(
-            "station",
-            format!(
-                "the UK format needs a 4-digit station number, found {:?}",
-                o.station
-            ),
-        ));
-    }
+    let yylllpp = designator_digits(o)?;
+    station_digits(&o.station, "UK")?;
     // Time to 0.1 ms, carried into the date.
     let t =
         Epoch::from_ns_since_1950((o.time.ns_since_1950() + 50_000).div_euclid(100_000) * 100_000);
@@ -480,20 +492,9 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
             dec_deg,
             frame,
         } => {
-            let e = match frame {
-                RaDecFrame::J2000 => '5',
-                RaDecFrame::Equinox(1950.0) => '4',
-                RaDecFrame::Equinox(1855.0) => '1',
-                RaDecFrame::Equinox(1875.0) => '2',
-                RaDecFrame::Equinox(1900.0) => '3',
-                RaDecFrame::Equinox(2050.0) => '6',
-                other => {
-                    return Err(bad(
-                        "frame",
-                        format!("{} has no UK epoch code", other.label()),
-                    ))
-                }
-            };
+            let e = chart_epoch_code(frame)
+                .map(|c| char::from(b'0' + c))
+                .ok_or_else(|| bad("frame", format!("{} has no UK epoch code", frame.label())))?;
             let ra =
                 ((ra_deg.rem_euclid(360.0) / 15.0 * 360_000.0).round() as u64) % (24 * 360_000); // 0.01 s
             let a = format!(
@@ -542,8 +543,7 @@ pub fn write_uk_line(o: &Observation) -> Result<String, WriteError> {
         _ => "   ".to_string(),
     };
     let line = format!(
-        "{:02}{launch:03}{piece:02}{}{:02}{:02}{:02}{:02}{:02}{:02}{:04}{tsig} {code}{a}{b}{asig}{epoch}{:13}{mag}",
-        year % 100,
+        "{yylllpp}{}{:02}{:02}{:02}{:02}{:02}{:02}{:04}{tsig} {code}{a}{b}{asig}{epoch}{:13}{mag}",
         o.station,
         c.year % 100,
         c.month,

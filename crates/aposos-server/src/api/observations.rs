@@ -320,7 +320,7 @@ pub async fn list_observations(
         "tdm" => ObsFormat::TdmKvn,
         f => f
             .parse::<ObsFormat>()
-            .map_err(|e| Problem::bad_request(format!("format: {e} (rde is not written yet)")))?,
+            .map_err(|e| Problem::bad_request(format!("format: {e}")))?,
     };
     let filter = ObservationFilter {
         norad: q.norad,
@@ -362,7 +362,7 @@ pub async fn list_observations(
         vec![o.observation.time.ns_since_1950(), o.id]
     });
     let mut plain: Vec<_> = obs.into_iter().map(|o| o.observation).collect();
-    if matches!(format, ObsFormat::Iod | ObsFormat::Uk) {
+    if format.names_stations_by_number() {
         // The observer community's formats name stations by number.
         let numbers: HashMap<String, String> = state
             .store
