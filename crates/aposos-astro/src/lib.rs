@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod eop;
+pub mod equinox;
 pub mod frames;
 pub mod geodesy;
 pub mod magnitude;

@@ -233,6 +233,7 @@ fn round_trips_in_every_angle_format() {
                     behaviour: Some('S'),
                     flash_period_s: None,
                 }),
+                provenance: None,
             };
             let line = write_iod_line(&o).unwrap();
             assert!(line.len() <= 80, "{line}");

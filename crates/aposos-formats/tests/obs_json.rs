@@ -17,6 +17,7 @@ fn fixtures() -> Vec<(&'static str, &'static str)> {
 fn without_codes(o: &Observation) -> Observation {
     Observation {
         iod: None,
+        provenance: None,
         ..o.clone()
     }
 }
@@ -84,4 +85,48 @@ fn json_refusals_name_the_element_and_key() {
     assert!(read_obs_json("b", "{}").errors[0]
         .to_string()
         .contains("an array"));
+}
+
+#[test]
+fn provenance_goes_through_json_and_clips_long_lines() {
+    use aposos_formats::obs::Provenance;
+    let (_, read) = read_observations("lewis", fixtures()[0].1);
+    let text = fixtures()[0].1;
+    let mut obs: Vec<Observation> = read
+        .observations
+        .iter()
+        .map(|(line, o)| {
+            let mut o = without_codes(o);
+            let mut p = Provenance::of_line("iod", "lewis.iod", text, *line);
+            p.upload_id = Some(42);
+            // The provenance is the line the reader reported, as it came.
+            assert_eq!(Some(p.text.as_str()), text.lines().nth(line - 1));
+            o.provenance = Some(p);
+            o
+        })
+        .collect();
+    let back = read_obs_json("j", &write_obs_json(&obs).unwrap());
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let again: Vec<_> = back.observations.into_iter().map(|(_, o)| o).collect();
+    assert_eq!(again, obs);
+    // At most 200 bytes, cut at a character boundary.
+    let long = format!("{}é{}", "x".repeat(199), "y".repeat(50));
+    let p = Provenance::of_line("json", "s", &long, 1);
+    assert_eq!(p.text, "x".repeat(199));
+    obs[0].provenance.as_mut().unwrap().text = long;
+    let r = read_obs_json("j", &write_obs_json(&obs[..1]).unwrap());
+    assert!(
+        r.errors[0].to_string().contains("[0].provenance.text"),
+        "{:?}",
+        r.errors
+    );
+    let r = read_obs_json(
+        "j",
+        r#"[{"station": "s", "time_utc": "2026-11-30T18:00:00Z", "ra_deg": 1, "dec_deg": 2, "provenance": {"who": 1}}]"#,
+    );
+    assert!(
+        r.errors[0].to_string().contains("[0].provenance.who"),
+        "{:?}",
+        r.errors
+    );
 }

@@ -191,6 +191,7 @@ fn sample(n: usize, per_obs_sigmas: bool) -> Vec<Observation> {
             mag_sigma: None,
             tracklet_id: None,
             iod: None,
+            provenance: None,
         })
         .collect()
 }

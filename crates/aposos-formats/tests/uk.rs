@@ -169,6 +169,7 @@ fn round_trips_keep_every_value_to_the_format_precision() {
             mag_sigma: None,
             tracklet_id: None,
             iod: None,
+            provenance: None,
         });
     }
     let text = write_uk(&obs).expect("write");

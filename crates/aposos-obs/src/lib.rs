@@ -1,8 +1,9 @@
-//! Angle observations beyond their formats: the quality control every record passes
-//! before the store accepts it, the network observation simulator, and station
-//! diagnostics.
+//! Angle observations beyond their formats: the reduction of older equinoxes to J2000
+//! and the quality control every record passes before the store accepts it, the
+//! network observation simulator, and station diagnostics.
 
 pub mod diagnostics;
 pub mod qc;
+pub mod reduce;
 pub mod rng;
 pub mod simulate;

@@ -181,6 +181,7 @@ mod tests {
             mag_sigma: None,
             tracklet_id: None,
             iod: None,
+            provenance: None,
         }
     }
 

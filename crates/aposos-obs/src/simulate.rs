@@ -811,6 +811,7 @@ fn measure(
             mag_sigma: mag_obs.and((s.mag_noise > 0.0).then_some(s.mag_noise)),
             tracklet_id: Some(id.clone()),
             iod: None,
+            provenance: None,
         });
     }
     if frames.len() < s.min_frames as usize {

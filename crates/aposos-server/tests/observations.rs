@@ -1,6 +1,8 @@
 //! Observations through the API: quality control with a reason per record, idempotent
 //! duplicates, who may report for which node, and who reads what (each sharing level ×
-//! each kind of caller), in JSON, TDM and IOD. On SQLite and PostgreSQL.
+//! each kind of caller), in JSON, TDM, IOD, UK and RDE; the observer community's records
+//! tied to their site by station number, star-chart equinoxes reduced to J2000, and
+//! every record's provenance (upload, format, original line). On SQLite and PostgreSQL.
 
 mod common;
 
@@ -238,6 +240,7 @@ fn run(engine: Engine) {
             )
         })
         .collect();
+    observer_formats(&srv);
     for want in [
         ("observations.upload", "ok"),
         ("observations.upload", "denied"),
@@ -249,6 +252,134 @@ fn run(engine: Engine) {
             "{want:?} in {actions:?}"
         );
     }
+}
+
+/// IOD, UK and RDE uploads: station numbers become sites, B1950 becomes J2000, and each
+/// record keeps its upload, format and original line.
+fn observer_formats(srv: &TestServer) {
+    use aposos_formats::obs::{write_observations, Angles, ObsFormat, Observation, RaDecFrame};
+    let t = aposos_formats::Epoch::now_utc_micros().add_ns(-900_000_000_000);
+    let o = |norad: Option<u32>, frame: RaDecFrame, dt_s: i64| Observation {
+        station: "9901".into(),
+        norad_cat_id: norad,
+        object_id: Some("1998-067A".into()),
+        time: t.add_ns(dt_s * 1_000_000_000),
+        time_sigma_s: Some(0.2),
+        angles: Angles::RaDec {
+            ra_deg: 100.25,
+            dec_deg: 30.5,
+            frame,
+        },
+        angle_sigma_deg: Some(60.0 / 3600.0),
+        mag: Some(4.5),
+        mag_sigma: None,
+        tracklet_id: None,
+        iod: None,
+        provenance: None,
+    };
+    let t0 = aposos_formats::Epoch::now_utc_micros();
+    let files = [
+        (
+            ObsFormat::Iod,
+            vec![
+                o(Some(5), RaDecFrame::J2000, 0),
+                o(Some(5), RaDecFrame::J2000, 10),
+            ],
+        ),
+        (ObsFormat::Uk, vec![o(None, RaDecFrame::J2000, 20)]),
+        (
+            ObsFormat::Rde,
+            vec![
+                o(None, RaDecFrame::Equinox(1950.0), 30),
+                o(None, RaDecFrame::Equinox(1950.0), 40),
+            ],
+        ),
+    ];
+    for (format, obs) in &files {
+        let text = write_observations(obs, *format, "T", t0).unwrap();
+        let r = srv.call(
+            "POST",
+            "/api/v1/observations?sharing=private",
+            Some(srv.token("SUPARCO-operator")),
+            &[],
+            Some(&text),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["format"], format.name(), "{v}");
+        assert_eq!(
+            v["accepted"].as_u64(),
+            Some(obs.len() as u64),
+            "{format:?}: {v}\n{text}"
+        );
+    }
+    let from = format!(
+        "{}Z&to={}Z",
+        t.add_ns(-1_000_000_000).to_iso(),
+        t.add_ns(60_000_000_000).to_iso()
+    );
+    let got = srv
+        .get(
+            &format!("/api/v1/observations?site=pk-test&from={from}"),
+            Some("SUPARCO-operator"),
+        )
+        .json();
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), 5, "{got:?}");
+    let mut uploads = std::collections::BTreeMap::new();
+    for (g, (format, text_line)) in got.iter().zip([
+        (ObsFormat::Iod, 1),
+        (ObsFormat::Iod, 2),
+        (ObsFormat::Uk, 1),
+        (ObsFormat::Rde, 3),
+        (ObsFormat::Rde, 4),
+    ]) {
+        let p = &g["provenance"];
+        assert_eq!(p["format"], format.name(), "{g}");
+        assert_eq!(p["line"].as_u64(), Some(text_line), "{g}");
+        assert_eq!(g["station"], "pk-test", "station number 9901 is pk-test");
+        let (_, obs) = files.iter().find(|(f, _)| f == &format).unwrap();
+        let sent = write_observations(obs, format, "T", t0).unwrap();
+        assert_eq!(
+            p["text"].as_str(),
+            sent.lines().nth(text_line as usize - 1),
+            "the original line"
+        );
+        uploads
+            .entry(format.name())
+            .or_insert_with(Vec::new)
+            .push(p["upload_id"].as_i64().unwrap());
+        assert_eq!(g["frame"], "J2000");
+    }
+    // One upload id per upload, different between uploads.
+    let ids: std::collections::BTreeSet<i64> = uploads.values().flatten().copied().collect();
+    assert_eq!(ids.len(), 3, "{uploads:?}");
+    // The RDE records were B1950: stored as J2000 (precession moves them by about a degree).
+    let mut want = o(None, RaDecFrame::Equinox(1950.0), 30);
+    want.time = aposos_formats::Epoch::parse_iso(got[3]["time_utc"].as_str().unwrap()).unwrap();
+    assert!(aposos_obs::reduce::reduce_to_j2000(&mut want));
+    let Angles::RaDec {
+        ra_deg, dec_deg, ..
+    } = want.angles
+    else {
+        unreachable!()
+    };
+    let (ra, dec) = (
+        got[3]["ra_deg"].as_f64().unwrap(),
+        got[3]["dec_deg"].as_f64().unwrap(),
+    );
+    assert!((ra - 100.25).abs() > 0.5, "{ra}");
+    assert!(
+        (ra - ra_deg).abs() < 1e-9 && (dec - dec_deg).abs() < 1e-9,
+        "{ra} {dec}"
+    );
+    // Written back as RDE, the station number returns.
+    let rde = srv.get(
+        &format!("/api/v1/observations?site=pk-test&from={from}&format=rde"),
+        Some("SUPARCO-operator"),
+    );
+    assert_eq!(rde.status, 200, "{}", rde.body);
+    assert!(rde.body.starts_with("9901 "), "{}", rde.body);
 }
 
 #[test]

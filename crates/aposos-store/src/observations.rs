@@ -4,12 +4,12 @@ use crate::catalog::f64_text;
 use crate::catalog::NewAudit;
 use crate::ids::{new_id, now_us};
 use crate::{col, ItemAccess, Sharing, Store, StoreError};
-use aposos_formats::obs::{Angles, Observation, RaDecFrame};
+use aposos_formats::obs::{Angles, Observation, Provenance, RaDecFrame};
 use aposos_formats::Epoch;
 use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
 
-/// An observation to store, with its provenance.
+/// An observation to store (its provenance in `observation.provenance`), with its owner.
 #[derive(Debug, Clone)]
 pub struct NewObservation {
     /// The measurement.
@@ -20,8 +20,6 @@ pub struct NewObservation {
     pub sharing: Sharing,
     /// Uploading user.
     pub uploaded_by: Option<i64>,
-    /// Format name it arrived in.
-    pub upload_format: String,
 }
 
 /// One stored observation.
@@ -93,6 +91,13 @@ fn from_row(row: &AnyRow) -> Result<StoredObservation, StoreError> {
             mag_sigma: col(row, "mag_sigma")?,
             tracklet_id: col(row, "tracklet")?,
             iod: None,
+            provenance: Some(Provenance {
+                upload_id: col(row, "upload_id")?,
+                format: col(row, "upload_format")?,
+                source: col::<Option<String>>(row, "source_name")?.unwrap_or_default(),
+                line: col::<Option<i64>>(row, "source_line")?.and_then(|l| usize::try_from(l).ok()),
+                text: col::<Option<String>>(row, "source_text")?.unwrap_or_default(),
+            }),
         },
         access: ItemAccess {
             owner_org_id: col(row, "owner_org_id")?,
@@ -111,7 +116,7 @@ impl Store {
         items: &[NewObservation],
         audit: &NewAudit,
     ) -> Result<Vec<Option<i64>>, StoreError> {
-        const NCOLS: usize = 19;
+        const NCOLS: usize = 23;
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
         let now = now_us();
@@ -136,7 +141,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO observations (id, station, object_key, object_id, time_ns, time_sigma_s, angle_kind, \
                  angle_1_deg, angle_2_deg, frame, angle_sigma_deg, mag, mag_sigma, tracklet, owner_org_id, sharing, \
-                 uploaded_by, uploaded_us, upload_format) VALUES {} \
+                 uploaded_by, uploaded_us, upload_format, upload_id, source_name, source_line, source_text) VALUES {} \
                  ON CONFLICT (station, object_key, time_ns, angle_kind, angle_1_deg, angle_2_deg) DO NOTHING RETURNING id",
                 rows.join(", ")
             );
@@ -169,8 +174,14 @@ impl Store {
                     .bind(it.owner_org_id)
                     .bind(it.sharing.as_str())
                     .bind(it.uploaded_by)
-                    .bind(now)
-                    .bind(it.upload_format.clone());
+                    .bind(now);
+                let p = o.provenance.clone().unwrap_or_default();
+                q = q
+                    .bind(p.format)
+                    .bind(p.upload_id)
+                    .bind((!p.source.is_empty()).then_some(p.source))
+                    .bind(p.line.and_then(|l| i64::try_from(l).ok()))
+                    .bind((!p.text.is_empty()).then_some(p.text));
             }
             for row in q.fetch_all(&mut *tx).await? {
                 let id: i64 = col(&row, "id")?;
@@ -198,6 +209,7 @@ impl Store {
         let mut rows = sqlx::query(
             "SELECT b.id, b.station, b.object_key, b.object_id, b.time_ns, b.time_sigma_s, b.angle_kind, b.angle_1_deg, \
              b.angle_2_deg, b.frame, b.angle_sigma_deg, b.mag, b.mag_sigma, b.tracklet, b.owner_org_id, b.sharing, \
+             b.upload_format, b.upload_id, b.source_name, b.source_line, b.source_text, \
              COALESCE(o.consortium_only, 0) AS object_consortium_only \
              FROM observations b LEFT JOIN objects o ON o.norad = b.object_key \
              WHERE ($1 < 0 OR b.object_key = $1) AND ($2 IS NULL OR b.station = $2) AND b.time_ns >= $3 AND b.time_ns <= $4 \

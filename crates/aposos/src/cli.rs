@@ -74,7 +74,7 @@ pub struct SimulateArgs {
     /// How each node chooses its targets: `greedy` (one telescope) or `every-window`.
     #[arg(long, default_value = "greedy")]
     pub schedule: String,
-    /// Observation format: tdm-kvn, tdm-xml, iod, uk or json.
+    /// Observation format: tdm-kvn, tdm-xml, iod, uk, rde or json.
     #[arg(long, default_value = "tdm-kvn", value_name = "FORMAT")]
     pub format: String,
     /// Write the observations here instead of standard output.
@@ -594,7 +594,7 @@ pub struct ObsImportArgs {
     /// private, consortium or public.
     #[arg(long, default_value = "private")]
     pub sharing: String,
-    /// Format of the files (iod, tdm-kvn, tdm-xml, json); detected per file when absent.
+    /// Format of the files (iod, uk, rde, tdm-kvn, tdm-xml, json); detected per file when absent.
     #[arg(long)]
     pub format: Option<String>,
     /// Observation files.
@@ -608,7 +608,7 @@ pub struct ObsConvertArgs {
     /// Observation file (format detected from the content).
     #[arg(long, value_name = "FILE")]
     pub obs: PathBuf,
-    /// Output format: iod, tdm-kvn, tdm-xml or json.
+    /// Output format: iod, uk, rde, tdm-kvn, tdm-xml or json.
     #[arg(long, value_name = "FORMAT")]
     pub to: String,
     /// Write here instead of stdout.

@@ -121,6 +121,7 @@ pub fn stats(args: &crate::cli::ObsStatsArgs) -> anyhow::Result<()> {
             eprintln!("error: {e}");
         }
         observations.extend(read.observations.into_iter().map(|(_, mut o)| {
+            aposos_obs::reduce::reduce_to_j2000(&mut o);
             if let Some(s) = sites
                 .iter()
                 .find(|s| s.station_number.as_deref() == Some(o.station.as_str()))

@@ -531,13 +531,18 @@ fn obs_import_checks_and_stores_as_a_user() {
             .call(),
     );
     assert_eq!(s, 200);
+    let stored: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stored.as_array().unwrap().len(), 1);
+    // Provenance: the file's name (not its folders), the record's line, the format.
+    let p = &stored[0]["provenance"];
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&body)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
+        (
+            p["source"].as_str(),
+            p["line"].as_u64(),
+            p["format"].as_str()
+        ),
+        (Some("night.json"), Some(1), Some("json")),
+        "{stored}"
     );
     let (_, anon) = status_of(
         agent()

@@ -439,6 +439,7 @@ pub fn parse_iod_line(line: &str) -> Result<Option<Observation>, ParseError> {
             behaviour,
             flash_period_s,
         }),
+        provenance: None,
     }))
 }
 

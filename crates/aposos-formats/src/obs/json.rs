@@ -10,8 +10,10 @@
 //! `ra_deg`/`dec_deg` with `frame` (`J2000`, `OF_DATE`, or an equinox year such as
 //! `B1950` / `1950.0`) or `az_deg`/`el_deg`; `norad` absent or null for an uncorrelated
 //! observation. Unknown keys are errors (naming the path), so typing mistakes never pass.
+//! What the API returns also carries each record's `provenance`: `{"upload_id": …,
+//! "format": "iod", "source": "night.iod", "line": 12, "text": "<the original line>"}`.
 
-use super::{Angles, Observation, ObservationsRead, RaDecFrame};
+use super::{Angles, Observation, ObservationsRead, Provenance, RaDecFrame};
 use crate::epoch::Epoch;
 use crate::error::{ParseError, WriteError};
 use serde_json::{json, Map, Value};
@@ -31,7 +33,55 @@ const KEYS: &[&str] = &[
     "mag",
     "mag_sigma",
     "tracklet",
+    "provenance",
 ];
+
+const PROVENANCE_KEYS: &[&str] = &["upload_id", "format", "source", "line", "text"];
+
+/// The `provenance` object the API writes: upload id, format, source, line, text.
+fn provenance(o: &Map<String, Value>, i: usize) -> Result<Option<Provenance>, ParseError> {
+    let p = match o.get("provenance") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(p)) => p,
+        Some(v) => return Err(perr(i, "provenance", "an object", v)),
+    };
+    let path = |k: &str| format!("[{i}].provenance.{k}");
+    if let Some(k) = p.keys().find(|k| !PROVENANCE_KEYS.contains(&k.as_str())) {
+        return Err(ParseError::new(
+            k.as_str(),
+            format!("one of {}", PROVENANCE_KEYS.join(", ")),
+            k,
+        )
+        .with_path(path(k)));
+    }
+    let int = |k: &str| -> Result<Option<i64>, ParseError> {
+        match p.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v.as_i64().filter(|n| *n > 0).map(Some).ok_or_else(|| {
+                ParseError::new(k, "a positive integer", &v.to_string()).with_path(path(k))
+            }),
+        }
+    };
+    let txt = |k: &str, max: usize| -> Result<String, ParseError> {
+        match p.get(k) {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(Value::String(s)) if s.len() <= max && !s.contains(['\n', '\r']) => Ok(s.clone()),
+            Some(v) => Err(ParseError::new(
+                k,
+                format!("one line of at most {max} bytes"),
+                &v.to_string(),
+            )
+            .with_path(path(k))),
+        }
+    };
+    Ok(Some(Provenance {
+        upload_id: int("upload_id")?,
+        format: txt("format", 20)?,
+        source: txt("source", 200)?,
+        line: int("line")?.and_then(|n| usize::try_from(n).ok()),
+        text: txt("text", Provenance::MAX_TEXT)?,
+    }))
+}
 
 fn perr(i: usize, key: &str, expected: &str, found: &Value) -> ParseError {
     ParseError::new(key, expected, &found.to_string()).with_path(format!("[{i}].{key}"))
@@ -175,6 +225,7 @@ fn one(o: &Map<String, Value>, i: usize) -> Result<Observation, ParseError> {
         mag_sigma: num(o, i, "mag_sigma", 0.0, 10.0)?,
         tracklet_id: text(o, i, "tracklet")?.map(str::to_string),
         iod: None,
+        provenance: provenance(o, i)?,
     })
 }
 
@@ -258,6 +309,19 @@ pub fn write_obs_json(observations: &[Observation]) -> Result<String, WriteError
             }
             if let Some(t) = &o.tracklet_id {
                 m.insert("tracklet".into(), json!(t));
+            }
+            if let Some(p) = &o.provenance {
+                let mut pm = Map::new();
+                if let Some(id) = p.upload_id {
+                    pm.insert("upload_id".into(), json!(id));
+                }
+                pm.insert("format".into(), json!(p.format));
+                pm.insert("source".into(), json!(p.source));
+                if let Some(l) = p.line {
+                    pm.insert("line".into(), json!(l));
+                }
+                pm.insert("text".into(), json!(p.text));
+                m.insert("provenance".into(), Value::Object(pm));
             }
             Value::Object(m)
         })

@@ -71,6 +71,52 @@ pub struct IodCodes {
     pub flash_period_s: Option<f64>,
 }
 
+/// Where a stored observation came from: its upload, format and original line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Provenance {
+    /// The upload it came in (one id per file or request), when stored.
+    pub upload_id: Option<i64>,
+    /// The format it arrived in (`iod`, `uk`, `rde`, `tdm-kvn`, `tdm-xml`, `json`).
+    pub format: String,
+    /// The file or upload name.
+    pub source: String,
+    /// 1-based line of the record in the source.
+    pub line: Option<usize>,
+    /// The record's original line, at most [`Provenance::MAX_TEXT`] bytes.
+    pub text: String,
+}
+
+impl Provenance {
+    /// Longest original line kept, bytes.
+    pub const MAX_TEXT: usize = 200;
+
+    /// The provenance of the record on 1-based `line` of `text` (the line clipped to
+    /// [`Provenance::MAX_TEXT`] bytes at a character boundary).
+    pub fn of_line(format: &str, source: &str, text: &str, line: usize) -> Self {
+        let l = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        Self {
+            upload_id: None,
+            format: format.to_string(),
+            source: source.to_string(),
+            line: (line > 0).then_some(line),
+            text: Self::clip(l),
+        }
+    }
+
+    /// `s` clipped to [`Provenance::MAX_TEXT`] bytes at a character boundary.
+    pub fn clip(s: &str) -> String {
+        let mut end = s.len().min(Self::MAX_TEXT);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s[..end].to_string()
+    }
+}
+
 /// One angle measurement of one object from one station.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
@@ -96,6 +142,9 @@ pub struct Observation {
     pub tracklet_id: Option<String>,
     /// IOD codes when the observation came from (or is meant for) the IOD format.
     pub iod: Option<IodCodes>,
+    /// Where it came from: set at ingest and kept by the store (readers leave it empty,
+    /// except the JSON reader, which reads it back from JSON the API wrote).
+    pub provenance: Option<Provenance>,
 }
 
 /// What a reader got from one text: observations, refusals, and what it skipped.

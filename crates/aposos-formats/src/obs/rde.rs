@@ -314,6 +314,7 @@ pub fn parse_rde_line(line: &str, header: &RdeHeader, day: u32) -> Result<Observ
         mag_sigma: None,
         tracklet_id: None,
         iod: None,
+        provenance: None,
     })
 }
 

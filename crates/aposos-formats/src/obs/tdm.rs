@@ -281,6 +281,7 @@ fn read_tdm_lines(source_name: &str, lines: &[(usize, String)]) -> ObservationsR
                     mag_sigma: meta.mag_sigma,
                     tracklet_id: meta.tracklet.clone(),
                     iod: None,
+                    provenance: None,
                 },
             ));
         }

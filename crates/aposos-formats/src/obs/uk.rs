@@ -431,6 +431,7 @@ pub fn parse_uk_line(line: &str) -> Result<Option<Observation>, ParseError> {
         mag_sigma: None,
         tracklet_id: None,
         iod: None,
+        provenance: None,
     }))
 }
 

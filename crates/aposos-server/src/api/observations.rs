@@ -6,7 +6,9 @@ use crate::context::Ctx;
 use crate::policy::{can_read, may_report_for_site, may_upload_observations, read_is_audited};
 use crate::problem::Problem;
 use crate::{ApiResult, AppState};
-use aposos_formats::obs::{read_observations, read_observations_as, write_observations, ObsFormat};
+use aposos_formats::obs::{
+    read_observations, read_observations_as, write_observations, ObsFormat, Provenance,
+};
 use aposos_formats::Epoch;
 use aposos_obs::qc::{check_observation, QcContext, QcRules};
 use aposos_store::observations::{NewObservation, ObservationFilter};
@@ -179,7 +181,41 @@ pub async fn ingest(
         .values()
         .filter_map(|s| Some((s.station_number.clone()?, s.id.clone())))
         .collect();
+    // One id per upload, in every record's provenance; JSON records keep their element.
+    let upload_id = aposos_store::ids::new_id();
+    let format_name = format.map_or("", |f| f.name());
+    // The file's name, not the uploader's folders.
+    let source_file = std::path::Path::new(source_name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(source_name);
+    let json_items: Vec<serde_json::Value> = if format == Some(ObsFormat::Json) {
+        serde_json::from_str(text).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     for (line, mut o) in read.observations {
+        let mut prov = if format == Some(ObsFormat::Json) {
+            let mut p = Provenance::of_line(format_name, source_file, "", 0);
+            p.text = json_items
+                .get(line.wrapping_sub(1))
+                .map(|v| {
+                    let mut v = v.clone();
+                    if let Some(m) = v.as_object_mut() {
+                        m.remove("provenance");
+                    }
+                    Provenance::clip(&v.to_string())
+                })
+                .unwrap_or_default();
+            p.line = Some(line);
+            p
+        } else {
+            Provenance::of_line(format_name, source_file, text, line)
+        };
+        prov.upload_id = Some(upload_id);
+        o.provenance = Some(prov);
+        // Star-chart equinoxes of the observer community's formats become J2000.
+        aposos_obs::reduce::reduce_to_j2000(&mut o);
         // Records of the observer community's formats name their station by number.
         if !sites.contains_key(&o.station) {
             if let Some(id) = by_number.get(&o.station) {
@@ -211,7 +247,6 @@ pub async fn ingest(
                     owner_org_id: p.org_id,
                     sharing,
                     uploaded_by: Some(p.user_id),
-                    upload_format: format.map_or("", |f| f.name()).to_string(),
                 });
             }
             Err(why) => records.push((

@@ -76,7 +76,7 @@ pub fn object(norad: u32, owner: &str) -> ObjectRecord {
     }
 }
 
-fn site(id: &str, country: &str) -> SiteRecord {
+fn site(id: &str, country: &str, station_number: &str) -> SiteRecord {
     SiteRecord {
         id: id.into(),
         name: format!("Node {id}"),
@@ -88,7 +88,7 @@ fn site(id: &str, country: &str) -> SiteRecord {
         height_m: 100.0,
         telescope: serde_json::json!({"aperture_m": 0.15, "mount": "altaz"}),
         horizon_mask: serde_json::json!([[0.0, 10.0], [180.0, 15.0]]),
-        station_number: None,
+        station_number: Some(station_number.into()),
         updated_us: 0,
     }
 }
@@ -200,7 +200,7 @@ impl TestServer {
                     })
                     .collect(),
                 admin_user: "admin".into(),
-                sites: vec![site("pk-test", "PK"), site("pe-test", "PE")],
+                sites: vec![site("pk-test", "PK", "9901"), site("pe-test", "PE", "9902")],
                 objects,
                 elements: catalog,
                 elements_format: "3le".into(),
