@@ -90,20 +90,15 @@ impl Provenance {
     /// Longest original line kept, bytes.
     pub const MAX_TEXT: usize = 200;
 
-    /// The provenance of the record on 1-based `line` of `text` (the line clipped to
-    /// [`Provenance::MAX_TEXT`] bytes at a character boundary).
-    pub fn of_line(format: &str, source: &str, text: &str, line: usize) -> Self {
-        let l = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r');
+    /// The provenance of the record on 1-based `line`, whose text is `line_text` (clipped
+    /// to [`Provenance::MAX_TEXT`] bytes at a character boundary).
+    pub fn of_line(format: &str, source: &str, line: usize, line_text: &str) -> Self {
         Self {
             upload_id: None,
             format: format.to_string(),
             source: source.to_string(),
             line: (line > 0).then_some(line),
-            text: Self::clip(l),
+            text: Self::clip(line_text.trim_end_matches('\r')),
         }
     }
 

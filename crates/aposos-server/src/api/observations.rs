@@ -189,6 +189,7 @@ pub async fn ingest(
         .file_name()
         .and_then(|f| f.to_str())
         .unwrap_or(source_name);
+    let text_lines: Vec<&str> = text.lines().collect();
     let json_items: Vec<serde_json::Value> = if format == Some(ObsFormat::Json) {
         serde_json::from_str(text).unwrap_or_default()
     } else {
@@ -196,21 +197,20 @@ pub async fn ingest(
     };
     for (line, mut o) in read.observations {
         let mut prov = if format == Some(ObsFormat::Json) {
-            let mut p = Provenance::of_line(format_name, source_file, "", 0);
-            p.text = json_items
+            let element = json_items
                 .get(line.wrapping_sub(1))
                 .map(|v| {
                     let mut v = v.clone();
                     if let Some(m) = v.as_object_mut() {
                         m.remove("provenance");
                     }
-                    Provenance::clip(&v.to_string())
+                    v.to_string()
                 })
                 .unwrap_or_default();
-            p.line = Some(line);
-            p
+            Provenance::of_line(format_name, source_file, line, &element)
         } else {
-            Provenance::of_line(format_name, source_file, text, line)
+            let l = text_lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+            Provenance::of_line(format_name, source_file, line, l)
         };
         prov.upload_id = Some(upload_id);
         o.provenance = Some(prov);
