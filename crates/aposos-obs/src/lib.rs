@@ -2,6 +2,7 @@
 //! and the quality control every record passes before the store accepts it, the
 //! network observation simulator, and station diagnostics.
 
+pub mod correlate;
 pub mod diagnostics;
 pub mod qc;
 pub mod reduce;

@@ -455,3 +455,52 @@ mod tests {
         assert!((n - 1.0027).abs() < 1e-3, "{n}");
     }
 }
+
+/// The errors [`degrade_catalog`] gives element sets (one sigma).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ElementErrors {
+    /// Along-track position error at epoch (km).
+    pub along_km: f64,
+    /// Growth of the along-track error per day from epoch (km/day), from a mean-motion error.
+    pub along_km_per_day: f64,
+    /// Cross-track position error (km), from inclination and node errors.
+    pub cross_km: f64,
+}
+
+impl Default for ElementErrors {
+    /// Typical of public LEO element sets: 1 km along track at epoch, growing by 2 km a
+    /// day, 0.3 km across.
+    fn default() -> Self {
+        Self {
+            along_km: 1.0,
+            along_km_per_day: 2.0,
+            cross_km: 0.3,
+        }
+    }
+}
+
+/// Element sets as a catalog would hold them when `truth` is what the objects really
+/// do: each with Gaussian errors of mean anomaly (along track at epoch), mean motion
+/// (along-track drift), inclination and node (cross track), of the sizes in `errors`.
+/// Deterministic for a given seed.
+pub fn degrade_catalog(truth: &[ElementSet], seed: u64, errors: &ElementErrors) -> Vec<ElementSet> {
+    let mut rng = SplitMix64::new(seed);
+    truth
+        .iter()
+        .map(|e| {
+            let mut d = e.clone();
+            let n_rad_s = e.mean_motion_rev_per_day * TAU / 86_400.0;
+            let a_km = (MU_KM3_S2 / (n_rad_s * n_rad_s)).cbrt();
+            let dm_rad = errors.along_km * rng.normal() / a_km;
+            let dn_rad_per_day = errors.along_km_per_day * rng.normal() / a_km;
+            let di_rad = errors.cross_km * rng.normal() / a_km / std::f64::consts::SQRT_2;
+            let dnode_rad = errors.cross_km * rng.normal() / a_km / std::f64::consts::SQRT_2;
+            d.mean_anomaly_deg = (e.mean_anomaly_deg + dm_rad.to_degrees()).rem_euclid(360.0);
+            d.mean_motion_rev_per_day = e.mean_motion_rev_per_day + dn_rad_per_day / TAU;
+            d.inclination_deg = (e.inclination_deg + di_rad.to_degrees()).clamp(0.0, 180.0);
+            let sin_i = e.inclination_deg.to_radians().sin().max(0.05);
+            d.raan_deg = (e.raan_deg + (dnode_rad / sin_i).to_degrees()).rem_euclid(360.0);
+            d
+        })
+        .collect()
+}

@@ -45,6 +45,45 @@ pub enum Command {
     Obs(ObsCommand),
     /// Simulate what the network's telescopes would observe of a catalog taken as truth.
     Simulate(SimulateArgs),
+    /// Tie each tracklet to the catalog object it is, or keep it as an uncorrelated track.
+    Correlate(CorrelateArgs),
+}
+
+/// Arguments of `aposos correlate`.
+#[derive(Debug, Args)]
+pub struct CorrelateArgs {
+    /// Observation files (any format; station numbers matched to sites, older equinoxes
+    /// reduced to J2000).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub obs: Vec<PathBuf>,
+    /// The catalog: element sets in any supported format (the newest of each object is used).
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Write the report (JSON: every tracklet with its outcome and fits) here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the observations with the assigned catalog numbers (none for UCTs and
+    /// ambiguous tracklets) and tracklet ids here.
+    #[arg(long, value_name = "FILE")]
+    pub assigned: Option<PathBuf>,
+    /// Format of `--assigned`: tdm-kvn, tdm-xml, iod, uk, rde or json.
+    #[arg(long, default_value = "json")]
+    pub format: String,
+    /// Expected along-track error of an element set at epoch (km).
+    #[arg(long, default_value_t = 2.0)]
+    pub along_km: f64,
+    /// Its growth per day of age (km/day).
+    #[arg(long, default_value_t = 4.0)]
+    pub along_km_per_day: f64,
+    /// Sigmas a residual may be.
+    #[arg(long, default_value_t = 5.0)]
+    pub n_sigma: f64,
+    /// Data directory (EOP table).
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
 }
 
 /// Arguments of `aposos simulate`.
@@ -237,6 +276,34 @@ pub struct SitesArgs {
 pub enum CatalogCommand {
     /// Write a generated, statistically realistic catalog (see aposos_orbit::synthetic).
     Generate(GenerateArgs),
+    /// Write a catalog as a real one would hold the given truth: errors growing with age.
+    Degrade(DegradeArgs),
+}
+
+/// Arguments of `aposos catalog degrade`.
+#[derive(Debug, Args)]
+pub struct DegradeArgs {
+    /// The truth: element sets in any supported format.
+    #[arg(long, value_name = "FILE")]
+    pub elements: PathBuf,
+    /// Random seed (same seed, same errors).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Along-track error at epoch, one sigma (km).
+    #[arg(long, default_value_t = 1.0)]
+    pub along_km: f64,
+    /// Along-track drift per day of age, one sigma (km/day).
+    #[arg(long, default_value_t = 2.0)]
+    pub along_km_per_day: f64,
+    /// Cross-track error, one sigma (km).
+    #[arg(long, default_value_t = 0.3)]
+    pub cross_km: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "3le")]
+    pub to: ElementsFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `aposos catalog generate`.

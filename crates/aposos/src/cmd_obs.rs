@@ -112,25 +112,7 @@ pub fn import(args: &crate::cli::ObsImportArgs) -> anyhow::Result<()> {
 pub fn stats(args: &crate::cli::ObsStatsArgs) -> anyhow::Result<()> {
     use aposos_obs::diagnostics::{station_diagnostics, DriftLimits};
     let sites = crate::cmd_sites::load_sites(args.sites.as_deref())?;
-    let mut observations = Vec::new();
-    for file in &args.obs {
-        let name = file.display().to_string();
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
-        let (_, read) = read_observations(&name, &text);
-        for e in &read.errors {
-            eprintln!("error: {e}");
-        }
-        observations.extend(read.observations.into_iter().map(|(_, mut o)| {
-            aposos_obs::reduce::reduce_to_j2000(&mut o);
-            if let Some(s) = sites
-                .iter()
-                .find(|s| s.station_number.as_deref() == Some(o.station.as_str()))
-            {
-                o.station = s.id.clone();
-            }
-            o
-        }));
-    }
+    let observations = read_obs_files(&args.obs, &sites)?;
     let stations: Vec<String> = if args.site.is_empty() {
         let mut v: Vec<String> = observations.iter().map(|o| o.station.clone()).collect();
         v.sort();
@@ -144,17 +126,11 @@ pub fn stats(args: &crate::cli::ObsStatsArgs) -> anyhow::Result<()> {
         }
         args.site.clone()
     };
-    let loaded = crate::elements_io::load(&args.elements, false)?;
-    let mut elements = std::collections::HashMap::new();
-    for e in loaded.elements {
-        // The newest element set of each object is its best orbit.
-        let keep = elements
-            .get(&e.norad_cat_id)
-            .is_none_or(|old: &aposos_formats::ElementSet| old.epoch < e.epoch);
-        if keep {
-            elements.insert(e.norad_cat_id, e);
-        }
-    }
+    let elements: std::collections::HashMap<u32, aposos_formats::ElementSet> =
+        newest_elements(&args.elements)?
+            .into_iter()
+            .map(|e| (e.norad_cat_id, e))
+            .collect();
     let (eop, eop_text) = crate::cmd_eop::load_eop(&args.data_dir)?;
     eprintln!("{eop_text}");
     let ids: Vec<&str> = stations.iter().map(String::as_str).collect();
@@ -211,4 +187,51 @@ pub fn stats(args: &crate::cli::ObsStatsArgs) -> anyhow::Result<()> {
         diags.iter().map(|d| d.nights.len()).sum::<usize>()
     );
     Ok(())
+}
+
+/// Reads observation files for the analysis commands: errors on stderr, older equinoxes
+/// reduced to J2000, station numbers of the observer community's formats matched to sites.
+pub fn read_obs_files(
+    files: &[std::path::PathBuf],
+    sites: &[aposos_plan::sites::Site],
+) -> anyhow::Result<Vec<aposos_formats::obs::Observation>> {
+    let mut observations = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
+        let (_, read) = read_observations(&name, &text);
+        for e in &read.errors {
+            eprintln!("error: {e}");
+        }
+        for w in &read.warnings {
+            eprintln!("warning: {w}");
+        }
+        observations.extend(read.observations.into_iter().map(|(_, mut o)| {
+            aposos_obs::reduce::reduce_to_j2000(&mut o);
+            if let Some(s) = sites
+                .iter()
+                .find(|s| s.station_number.as_deref() == Some(o.station.as_str()))
+            {
+                o.station = s.id.clone();
+            }
+            o
+        }));
+    }
+    Ok(observations)
+}
+
+/// The newest element set of each object in an element-set file (the best orbit known).
+pub fn newest_elements(path: &std::path::Path) -> anyhow::Result<Vec<aposos_formats::ElementSet>> {
+    let loaded = crate::elements_io::load(path, false)?;
+    let mut newest: std::collections::BTreeMap<u32, aposos_formats::ElementSet> =
+        std::collections::BTreeMap::new();
+    for e in loaded.elements {
+        let keep = newest
+            .get(&e.norad_cat_id)
+            .is_none_or(|old| old.epoch < e.epoch);
+        if keep {
+            newest.insert(e.norad_cat_id, e);
+        }
+    }
+    Ok(newest.into_values().collect())
 }

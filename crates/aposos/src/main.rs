@@ -5,6 +5,7 @@ mod cmd_admin;
 mod cmd_bench;
 mod cmd_catalog;
 mod cmd_convert;
+mod cmd_correlate;
 mod cmd_demo;
 mod cmd_eop;
 mod cmd_obs;
@@ -67,6 +68,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Bench(cli::BenchCommand::Sgp4(args)) => cmd_bench::run_sgp4(&args),
         cli::Command::Demo(args) => cmd_demo::run(&args),
         cli::Command::Catalog(cli::CatalogCommand::Generate(args)) => cmd_catalog::generate(&args),
+        cli::Command::Catalog(cli::CatalogCommand::Degrade(args)) => cmd_catalog::degrade(&args),
         cli::Command::Sites(args) => cmd_sites::run(&args),
         cli::Command::Predict(args) => cmd_predict::run(&args),
         cli::Command::Passes(args) => cmd_passes::run(&args),
@@ -77,5 +79,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Obs(cli::ObsCommand::Import(args)) => cmd_obs::import(&args),
         cli::Command::Obs(cli::ObsCommand::Stats(args)) => cmd_obs::stats(&args),
         cli::Command::Simulate(args) => cmd_simulate::run(&args),
+        cli::Command::Correlate(args) => cmd_correlate::run(&args),
     }
 }

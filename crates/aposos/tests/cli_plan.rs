@@ -481,3 +481,120 @@ fn simulate_then_diagnose_a_biased_node() {
         stderr(&o)
     );
 }
+
+#[test]
+fn correlate_a_simulated_night_without_tracklet_ids() {
+    let dir = temp_dir("correlate");
+    let (truth_cat, cat) = (dir.join("truth.3le"), dir.join("catalog.3le"));
+    let p = |f: &PathBuf| f.to_str().unwrap().to_string();
+    let o = aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "1000",
+        "--seed",
+        "9",
+        "--output",
+        &p(&truth_cat),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The catalog correlation knows: the truth with errors growing with age.
+    let o = aposos(&[
+        "catalog",
+        "degrade",
+        "--elements",
+        &p(&truth_cat),
+        "--seed",
+        "3",
+        "--output",
+        &p(&cat),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let settings = dir.join("sim.toml");
+    std::fs::write(&settings, "[defaults]\ncloud_probability = 0.0\n").unwrap();
+    let (obs, truth) = (dir.join("night.json"), dir.join("truth.json"));
+    let o = aposos(&[
+        "simulate",
+        "--elements",
+        &p(&truth_cat),
+        "--from",
+        "2026-05-20T12:00:00",
+        "--to",
+        "2026-05-21T12:00:00",
+        "--settings",
+        &p(&settings),
+        "--seed",
+        "2",
+        "--format",
+        "json",
+        "--uncorrelated",
+        "--output",
+        &p(&obs),
+        "--truth",
+        &p(&truth),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Without tracklet ids (as IOD, UK and RDE records come), correlation makes the
+    // tracklets from the exposures.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&obs).unwrap()).unwrap();
+    for o in v.as_array_mut().unwrap() {
+        assert!(o.as_object_mut().unwrap().remove("tracklet").is_some());
+    }
+    std::fs::write(&obs, v.to_string()).unwrap();
+    let (report, assigned) = (dir.join("report.json"), dir.join("assigned.json"));
+    let o = aposos(&[
+        "correlate",
+        "--obs",
+        &p(&obs),
+        "--elements",
+        &p(&cat),
+        "--output",
+        &p(&report),
+        "--assigned",
+        &p(&assigned),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("assigned"), "{}", stderr(&o));
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let tracklets = t["tracklets"].as_array().unwrap();
+    // The tracklets found are the simulated ones.
+    assert_eq!(
+        r["tracklets"].as_array().unwrap().len(),
+        tracklets.len(),
+        "{}",
+        stderr(&o)
+    );
+    // Every exposure's truth object, by site and written time.
+    let mut truth_of = std::collections::HashMap::new();
+    for tr in tracklets {
+        for f in tr["frames"].as_array().unwrap() {
+            let e = aposos_formats::Epoch::parse_iso(f["reported_utc"].as_str().unwrap()).unwrap();
+            let key = (tr["site"].as_str().unwrap().to_string(), e.ns_since_1950());
+            truth_of.insert(key, tr["norad_cat_id"].as_u64().unwrap() as u32);
+        }
+    }
+    let text = std::fs::read_to_string(&assigned).unwrap();
+    let (_, read) = aposos_formats::obs::read_observations("a.json", &text);
+    assert!(read.errors.is_empty());
+    let (mut right, mut wrong, mut none) = (0, 0, 0);
+    for (_, ob) in &read.observations {
+        let key = (ob.station.clone(), ob.time.ns_since_1950());
+        let want = truth_of[&key];
+        match ob.norad_cat_id {
+            Some(n) if n == want => right += 1,
+            Some(_) => wrong += 1,
+            None => none += 1,
+        }
+    }
+    let n = read.observations.len();
+    assert!(
+        right as f64 >= 0.995 * n as f64,
+        "{right} right, {wrong} wrong, {none} unassigned of {n}"
+    );
+    assert_eq!(wrong, 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
