@@ -235,6 +235,19 @@ pub fn teme_to_itrf(r_teme_km: Vec3, v_teme_km_s: Vec3, ts: &TimeScales) -> (Vec
     TemeRotation::new(ts).teme_to_itrf(r_teme_km, v_teme_km_s)
 }
 
+/// The TEME → GCRS rotation of positions at `ts` (the columns are the TEME axes in GCRS).
+pub fn teme_to_gcrs_matrix(ts: &TimeScales) -> Mat3 {
+    let c: Vec<Vec3> = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+        .iter()
+        .map(|e| teme_to_gcrs(*e, [0.0; 3], ts).0)
+        .collect();
+    [
+        [c[0][0], c[1][0], c[2][0]],
+        [c[0][1], c[1][1], c[2][1]],
+        [c[0][2], c[1][2], c[2][2]],
+    ]
+}
+
 /// TEME → GCRS position (km) and velocity (km/s): Vallado TEME → ITRF, then IAU 2006/2000A ITRF → GCRS.
 pub fn teme_to_gcrs(r_teme_km: Vec3, v_teme_km_s: Vec3, ts: &TimeScales) -> (Vec3, Vec3) {
     let (r, v) = teme_to_itrf(r_teme_km, v_teme_km_s, ts);

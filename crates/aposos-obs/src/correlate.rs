@@ -23,9 +23,10 @@
 //! next one's χ² is worse by `ambiguity_delta_chi2`; otherwise reported as ambiguous,
 //! with every fitting candidate, and not guessed.
 
-use aposos_astro::frames::{mtxv, Mat3, Vec3};
+use aposos_astro::frames::teme_to_gcrs_matrix;
+use aposos_astro::frames::{mtxv, Vec3};
 use aposos_astro::topocentric::{dot, site_gcrs_pv, C_KM_S};
-use aposos_astro::{teme_to_gcrs, EarthRotation, Eop, TimeScales};
+use aposos_astro::{EarthRotation, Eop, TimeScales};
 use aposos_formats::obs::{Angles, Observation, RaDecFrame};
 use aposos_formats::{ElementSet, Epoch};
 use aposos_orbit::{propagate_grid_utc, Sgp4};
@@ -291,19 +292,6 @@ fn tracklets(
         }
     }
     out
-}
-
-/// The TEME → GCRS rotation at `ts` (from the position transformation of the unit axes).
-fn teme_to_gcrs_matrix(ts: &TimeScales) -> Mat3 {
-    let cols: Vec<Vec3> = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-        .iter()
-        .map(|e| teme_to_gcrs(*e, [0.0; 3], ts).0)
-        .collect();
-    [
-        [cols[0][0], cols[1][0], cols[2][0]],
-        [cols[0][1], cols[1][1], cols[2][1]],
-        [cols[0][2], cols[1][2], cols[2][2]],
-    ]
 }
 
 /// A least-squares line through `(t, y)`: value at `t0` and slope.

@@ -2,6 +2,7 @@
 //! verification set) and batch propagation of whole catalogs.
 
 pub mod batch;
+pub mod od;
 pub mod sgp4;
 pub mod simd;
 pub mod synthetic;

@@ -1,0 +1,353 @@
+//! SGP4 element fitting: the mean elements (and B* when the arc allows) that make SGP4
+//! reproduce angle measurements best, so that the result is an element set (TLE/OMM)
+//! any user can propagate.
+//!
+//! Parameters are equinoctial, regular for circular and equatorial orbits: mean motion
+//! `n` (rev/day), `e·cos ϖ`, `e·sin ϖ`, `tan(i/2)·cos Ω`, `tan(i/2)·sin Ω`, mean
+//! longitude `λ = M + ϖ` (ϖ = ω + Ω), and B*. The epoch is the last measurement's (on
+//! the TLE grid of 1e-8 day); the initial elements are carried to it by their secular
+//! rates. The model of a measurement is SGP4 at the time of emission (light time from
+//! the observer's GCRS position), rotated TEME → GCRS: astrometric RA/Dec as measured.
+//! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit.
+
+use super::lsq::{solve, LsqError, LsqOptions};
+use super::measurement::AngleMeasurement;
+use crate::sgp4::Sgp4;
+use aposos_astro::frames::{mxv, Vec3};
+use aposos_astro::topocentric::C_KM_S;
+use aposos_formats::{ElementSet, Epoch};
+use std::f64::consts::TAU;
+
+/// Resolution of a TLE epoch (1e-8 day), ns.
+const TLE_EPOCH_STEP_NS: i64 = 864_000;
+
+/// Options of an SGP4 fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sgp4FitOptions {
+    /// Solver options (outlier threshold, iterations).
+    pub lsq: LsqOptions,
+    /// Residual (arcsec) below which a measurement is never an outlier.
+    pub outlier_floor_arcsec: f64,
+    /// Shortest arc (days) over which B* of a near-Earth orbit is fitted.
+    pub min_bstar_arc_days: f64,
+    /// Fit B* whatever the arc (true) or never (false); `None`: by the arc.
+    pub fit_bstar: Option<bool>,
+}
+
+impl Default for Sgp4FitOptions {
+    fn default() -> Self {
+        Self {
+            lsq: LsqOptions::default(),
+            outlier_floor_arcsec: 2.0,
+            min_bstar_arc_days: 1.5,
+            fit_bstar: None,
+        }
+    }
+}
+
+/// One measurement's residual at the solution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitResidual {
+    /// Index of the observation.
+    pub index: usize,
+    /// Station.
+    pub station: String,
+    /// Time (UTC).
+    pub time: Epoch,
+    /// ΔRA·cos Dec, measured minus computed (arcsec).
+    pub ra_arcsec: f64,
+    /// ΔDec (arcsec).
+    pub dec_arcsec: f64,
+    /// Along the computed apparent motion (arcsec).
+    pub along_arcsec: f64,
+    /// Across it (arcsec).
+    pub cross_arcsec: f64,
+    /// Rejected as an outlier.
+    pub outlier: bool,
+}
+
+/// An SGP4 fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sgp4Fit {
+    /// The fitted element set (epoch at the last measurement).
+    pub elements: ElementSet,
+    /// Every measurement's residual.
+    pub residuals: Vec<FitResidual>,
+    /// RMS of the used residuals (arcsec, per axis).
+    pub rms_arcsec: f64,
+    /// RMS of the normalised residuals (1 when the sigmas are right).
+    pub rms_normalised: f64,
+    /// Measurements used and rejected.
+    pub used: usize,
+    /// Outliers.
+    pub rejected: usize,
+    /// Whether B* was fitted.
+    pub fitted_bstar: bool,
+    /// Solver iterations.
+    pub iterations: usize,
+    /// Whether the solver converged.
+    pub converged: bool,
+    /// Covariance of the TEME position and velocity at epoch in the RTN frame (radial,
+    /// along, normal; km and km/s), scaled by the RMS² when above 1.
+    pub covariance_rtn: [[f64; 6]; 6],
+}
+
+/// Why an SGP4 fit failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Sgp4FitError {
+    /// No measurements.
+    #[error("no measurements to fit")]
+    NoMeasurements,
+    /// The initial elements do not run in SGP4.
+    #[error("the initial element set does not run in SGP4: {0}")]
+    Initial(String),
+    /// The solver failed.
+    #[error(transparent)]
+    Lsq(#[from] LsqError),
+}
+
+fn elements_at(base: &ElementSet, epoch: Epoch, p: &[f64]) -> Option<ElementSet> {
+    let (n, ex, ey, hx, hy, lam, bstar) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+    let e = ex.hypot(ey);
+    if !(n > 0.0 && n < 20.0 && e < 0.99 && bstar.is_finite()) {
+        return None;
+    }
+    let varpi = ey.atan2(ex);
+    let node = hy.atan2(hx);
+    let inc = 2.0 * hx.hypot(hy).atan();
+    let mut el = base.clone();
+    el.epoch = epoch;
+    el.mean_motion_rev_per_day = n;
+    el.eccentricity = e;
+    el.inclination_deg = inc.to_degrees();
+    el.raan_deg = node.to_degrees().rem_euclid(360.0);
+    el.arg_of_pericenter_deg = (varpi - node).to_degrees().rem_euclid(360.0);
+    el.mean_anomaly_deg = (lam - varpi).to_degrees().rem_euclid(360.0);
+    el.bstar_per_earth_radii = bstar;
+    Some(el)
+}
+
+fn params_of(el: &ElementSet) -> Vec<f64> {
+    let (i, node, w, m) = (
+        el.inclination_deg.to_radians(),
+        el.raan_deg.to_radians(),
+        el.arg_of_pericenter_deg.to_radians(),
+        el.mean_anomaly_deg.to_radians(),
+    );
+    let varpi = w + node;
+    let t = (i / 2.0).tan();
+    vec![
+        el.mean_motion_rev_per_day,
+        el.eccentricity * varpi.cos(),
+        el.eccentricity * varpi.sin(),
+        t * node.cos(),
+        t * node.sin(),
+        m + varpi,
+        el.bstar_per_earth_radii,
+    ]
+}
+
+/// The computed astrometric direction (GCRS unit vector) of `sat` for measurement `m`.
+fn direction(sat: &Sgp4, m: &AngleMeasurement, dt_s: f64) -> Option<Vec3> {
+    let t = m.time.add_ns((dt_s * 1e9) as i64);
+    let s = sat.propagate(t.minutes_since(sat.epoch())).ok()?;
+    let r = mxv(&m.teme_to_gcrs, s.position_km);
+    let v = mxv(&m.teme_to_gcrs, s.velocity_km_s);
+    let mut rho: Vec3 = std::array::from_fn(|k| r[k] - m.site_gcrs_km[k]);
+    let tau = (rho[0] * rho[0] + rho[1] * rho[1] + rho[2] * rho[2]).sqrt() / C_KM_S;
+    for k in 0..3 {
+        rho[k] -= v[k] * tau;
+    }
+    let d = (rho[0] * rho[0] + rho[1] * rho[1] + rho[2] * rho[2]).sqrt();
+    Some(rho.map(|x| x / d))
+}
+
+/// Measured minus computed (ΔRA·cos Dec, ΔDec) in radians.
+fn residual(m: &AngleMeasurement, u: Vec3) -> [f64; 2] {
+    let ra = u[1].atan2(u[0]);
+    let dec = u[2].clamp(-1.0, 1.0).asin();
+    let dra = (m.ra_rad - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
+    [dra * dec.cos(), m.dec_rad - dec]
+}
+
+/// Fits SGP4 elements to `measurements`, starting from `initial`.
+// Index loops over small matrices read as the formulas they are.
+#[allow(clippy::needless_range_loop)]
+pub fn fit_sgp4(
+    initial: &ElementSet,
+    measurements: &[AngleMeasurement],
+    opts: &Sgp4FitOptions,
+) -> Result<Sgp4Fit, Sgp4FitError> {
+    let last = measurements
+        .iter()
+        .map(|m| m.time)
+        .max()
+        .ok_or(Sgp4FitError::NoMeasurements)?;
+    let first = measurements.iter().map(|m| m.time).min().unwrap_or(last);
+    let raw = last.ns_since_1950();
+    let epoch = Epoch::from_ns_since_1950(raw - raw.rem_euclid(TLE_EPOCH_STEP_NS));
+    // The initial elements carried to the fit epoch by their secular rates.
+    let sat0 = Sgp4::new(initial).map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
+    let dt_min = epoch.minutes_since(initial.epoch);
+    let mut start_el = initial.clone();
+    start_el.mean_anomaly_deg =
+        (initial.mean_anomaly_deg + (sat0.mdot * dt_min).to_degrees()).rem_euclid(360.0);
+    start_el.arg_of_pericenter_deg =
+        (initial.arg_of_pericenter_deg + (sat0.argpdot * dt_min).to_degrees()).rem_euclid(360.0);
+    start_el.raan_deg = (initial.raan_deg + (sat0.nodedot * dt_min).to_degrees()).rem_euclid(360.0);
+    let start = params_of(&start_el);
+    let arc_days = last.minutes_since(first) / 1440.0;
+    let fit_bstar = opts
+        .fit_bstar
+        .unwrap_or(!sat0.is_deep_space() && arc_days >= opts.min_bstar_arc_days);
+    let free = [true, true, true, true, true, true, fit_bstar];
+    let steps = [
+        1e-7 * initial.mean_motion_rev_per_day.max(1.0),
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-6,
+    ];
+    let model = |p: &[f64]| -> Option<Vec<[f64; 2]>> {
+        let el = elements_at(initial, epoch, p)?;
+        let sat = Sgp4::new(&el).ok()?;
+        measurements
+            .iter()
+            .map(|m| {
+                let r = residual(m, direction(&sat, m, 0.0)?);
+                Some([r[0] / m.sigma_rad, r[1] / m.sigma_rad])
+            })
+            .collect()
+    };
+    let floor: Vec<f64> = measurements
+        .iter()
+        .map(|m| (opts.outlier_floor_arcsec / 3600.0).to_radians() / m.sigma_rad)
+        .collect();
+    let sol = solve(&model, &start, &steps, &free, &floor, &opts.lsq)?;
+    let el = elements_at(initial, epoch, &sol.params).ok_or(LsqError::Singular)?;
+    let sat = Sgp4::new(&el).map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
+
+    // Residuals in arcsec, split along and across the computed motion.
+    let mut residuals = Vec::with_capacity(measurements.len());
+    let mut sum2 = 0.0;
+    for (k, m) in measurements.iter().enumerate() {
+        let (Some(u0), Some(u1)) = (direction(&sat, m, 0.0), direction(&sat, m, 1.0)) else {
+            continue;
+        };
+        let r = residual(m, u0);
+        let (ra, dec) = (u0[1].atan2(u0[0]), u0[2].clamp(-1.0, 1.0).asin());
+        let (ra1, dec1) = (u1[1].atan2(u1[0]), u1[2].clamp(-1.0, 1.0).asin());
+        let mut da = (ra1 - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
+        da *= dec.cos();
+        let dd = dec1 - dec;
+        let h = da.hypot(dd).max(1e-300);
+        let (ua, ud) = (da / h, dd / h);
+        let as_ = |x: f64| x.to_degrees() * 3600.0;
+        if sol.used[k] {
+            sum2 += as_(r[0]).powi(2) + as_(r[1]).powi(2);
+        }
+        residuals.push(FitResidual {
+            index: m.index,
+            station: m.station.clone(),
+            time: m.time,
+            ra_arcsec: as_(r[0]),
+            dec_arcsec: as_(r[1]),
+            along_arcsec: as_(r[0] * ua + r[1] * ud),
+            cross_arcsec: as_(-r[0] * ud + r[1] * ua),
+            outlier: !sol.used[k],
+        });
+    }
+    let used = sol.used.iter().filter(|u| **u).count();
+
+    // Covariance of the state at epoch: parameters → TEME state by differences, to RTN.
+    let scale = sol.rms.max(1.0).powi(2);
+    let state = |p: &[f64]| -> Option<[f64; 6]> {
+        let s = Sgp4::new(&elements_at(initial, epoch, p)?)
+            .ok()?
+            .propagate(0.0)
+            .ok()?;
+        let (r, v) = (s.position_km, s.velocity_km_s);
+        Some([r[0], r[1], r[2], v[0], v[1], v[2]])
+    };
+    let mut g = [[0.0; 7]; 6];
+    for k in 0..7 {
+        if !free[k] {
+            continue;
+        }
+        let (mut xp, mut xm) = (sol.params.clone(), sol.params.clone());
+        xp[k] += steps[k];
+        xm[k] -= steps[k];
+        if let (Some(a), Some(b)) = (state(&xp), state(&xm)) {
+            for i in 0..6 {
+                g[i][k] = (a[i] - b[i]) / (2.0 * steps[k]);
+            }
+        }
+    }
+    let s0 = sat
+        .propagate(0.0)
+        .map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
+    let rot = rtn_matrix(s0.position_km, s0.velocity_km_s);
+    // C_rtn = R6 · G · C · Gᵀ · R6ᵀ
+    let mut c_teme = [[0.0; 6]; 6];
+    for i in 0..6 {
+        for j in 0..6 {
+            let mut s = 0.0;
+            for a in 0..7 {
+                for b in 0..7 {
+                    s += g[i][a] * sol.covariance[a][b] * g[j][b];
+                }
+            }
+            c_teme[i][j] = s * scale;
+        }
+    }
+    let r6 = |i: usize, k: usize| -> f64 {
+        if (i < 3) == (k < 3) {
+            rot[i % 3][k % 3]
+        } else {
+            0.0
+        }
+    };
+    let mut covariance_rtn = [[0.0; 6]; 6];
+    for i in 0..6 {
+        for j in 0..6 {
+            let mut s = 0.0;
+            for a in 0..6 {
+                for b in 0..6 {
+                    s += r6(i, a) * c_teme[a][b] * r6(j, b);
+                }
+            }
+            covariance_rtn[i][j] = s;
+        }
+    }
+    Ok(Sgp4Fit {
+        elements: el,
+        rms_arcsec: (sum2 / (2 * used.max(1)) as f64).sqrt(),
+        rms_normalised: sol.rms,
+        used,
+        rejected: measurements.len() - used,
+        fitted_bstar: fit_bstar,
+        iterations: sol.iterations,
+        converged: sol.converged,
+        covariance_rtn,
+        residuals,
+    })
+}
+
+/// Rows: the radial, along-track (transverse) and normal unit vectors of a state.
+pub fn rtn_matrix(r: Vec3, v: Vec3) -> [[f64; 3]; 3] {
+    let norm = |a: Vec3| (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+    let cross = |a: Vec3, b: Vec3| -> Vec3 {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    };
+    let rh = r.map(|x| x / norm(r));
+    let h = cross(r, v);
+    let nh = h.map(|x| x / norm(h));
+    let th = cross(nh, rh);
+    [rh, th, nh]
+}
