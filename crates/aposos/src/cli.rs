@@ -47,6 +47,44 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Tie each tracklet to the catalog object it is, or keep it as an uncorrelated track.
     Correlate(CorrelateArgs),
+    /// Orbit determination: fit each observed object's orbit to its measurements.
+    Od(OdArgs),
+}
+
+/// Arguments of `aposos od`.
+#[derive(Debug, Args)]
+pub struct OdArgs {
+    /// Observation files with catalog numbers (e.g. `aposos correlate --assigned`); any format.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub obs: Vec<PathBuf>,
+    /// Initial orbits: element sets of the observed objects (the newest of each is used).
+    #[arg(long, value_name = "FILE")]
+    pub initial: Option<PathBuf>,
+    /// Orbit model: sgp4 (mean elements and B*, an element set anyone can use).
+    #[arg(long, default_value = "sgp4")]
+    pub model: String,
+    /// Output: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv, or json (the fit report:
+    /// elements, RMS, covariance in RTN, every residual).
+    #[arg(long, default_value = "omm-json")]
+    pub format: String,
+    /// Only these objects (catalog numbers); repeat for several.
+    #[arg(long, value_name = "NORAD")]
+    pub norad: Vec<u32>,
+    /// Write the result here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the fit report (JSON) here.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Astrometric sigma of observations that give none (arcsec).
+    #[arg(long, default_value_t = 2.0)]
+    pub default_sigma: f64,
+    /// Data directory (EOP table).
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
 }
 
 /// Arguments of `aposos correlate`.

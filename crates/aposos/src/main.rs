@@ -9,6 +9,7 @@ mod cmd_correlate;
 mod cmd_demo;
 mod cmd_eop;
 mod cmd_obs;
+mod cmd_od;
 mod cmd_passes;
 mod cmd_predict;
 mod cmd_propagate;
@@ -80,5 +81,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Obs(cli::ObsCommand::Stats(args)) => cmd_obs::stats(&args),
         cli::Command::Simulate(args) => cmd_simulate::run(&args),
         cli::Command::Correlate(args) => cmd_correlate::run(&args),
+        cli::Command::Od(args) => cmd_od::run(&args),
     }
 }

@@ -598,3 +598,114 @@ fn correlate_a_simulated_night_without_tracklet_ids() {
     assert_eq!(wrong, 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn correlate_then_fit_three_nights() {
+    let dir = temp_dir("od");
+    let p = |f: &PathBuf| f.to_str().unwrap().to_string();
+    let (truth_cat, cat) = (dir.join("truth.3le"), dir.join("catalog.3le"));
+    assert!(aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "300",
+        "--seed",
+        "12",
+        "--output",
+        &p(&truth_cat)
+    ])
+    .status
+    .success());
+    assert!(aposos(&[
+        "catalog",
+        "degrade",
+        "--elements",
+        &p(&truth_cat),
+        "--output",
+        &p(&cat)
+    ])
+    .status
+    .success());
+    let settings = dir.join("sim.toml");
+    std::fs::write(&settings, "[defaults]\ncloud_probability = 0.0\n").unwrap();
+    let obs = dir.join("nights.json");
+    let o = aposos(&[
+        "simulate",
+        "--elements",
+        &p(&truth_cat),
+        "--from",
+        "2026-05-20T12:00:00",
+        "--to",
+        "2026-05-23T12:00:00",
+        "--settings",
+        &p(&settings),
+        "--schedule",
+        "every-window",
+        "--uncorrelated",
+        "--format",
+        "json",
+        "--output",
+        &p(&obs),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let assigned = dir.join("assigned.json");
+    let o = aposos(&[
+        "correlate",
+        "--obs",
+        &p(&obs),
+        "--elements",
+        &p(&cat),
+        "--output",
+        &p(&dir.join("r.json")),
+        "--assigned",
+        &p(&assigned),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (fitted, report) = (dir.join("fitted.json"), dir.join("report.json"));
+    let o = aposos(&[
+        "od",
+        "--obs",
+        &p(&assigned),
+        "--initial",
+        &p(&cat),
+        "--format",
+        "omm-json",
+        "--output",
+        &p(&fitted),
+        "--report",
+        &p(&report),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let fits = r.as_array().unwrap();
+    assert!(fits.len() > 50, "{} fits\n{}", fits.len(), stderr(&o));
+    // Objects seen on several passes get all their elements fitted; a single tracklet
+    // corrects the mean longitude only, and says so.
+    let full: Vec<_> = fits
+        .iter()
+        .filter(|f| f["fitted"] == "all elements")
+        .collect();
+    let good = full
+        .iter()
+        .filter(|f| f["converged"] == true && f["rms_arcsec"].as_f64().unwrap() < 2.5)
+        .count();
+    assert!(full.len() > 50, "{} full fits", full.len());
+    assert!(
+        good as f64 >= 0.98 * full.len() as f64,
+        "{good} of {}",
+        full.len()
+    );
+    assert!(fits.iter().all(|f| f["converged"] == true
+        && (f["fitted"] == "all elements" || f["used"].as_u64() <= Some(16))));
+    // The fitted element sets read back as OMM JSON, one per fit, at the last measurement.
+    let text = std::fs::read_to_string(&fitted).unwrap();
+    let read = aposos_formats::read_elements("fitted.json", &text, &Default::default());
+    assert!(read.errors.is_empty(), "{:?}", read.errors.first());
+    assert_eq!(read.elements.len(), fits.len());
+    // Without initial orbits the command says what is missing.
+    let o = aposos(&["od", "--obs", &p(&assigned)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--initial"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

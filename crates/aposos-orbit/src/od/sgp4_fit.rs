@@ -8,7 +8,9 @@
 //! the TLE grid of 1e-8 day); the initial elements are carried to it by their secular
 //! rates. The model of a measurement is SGP4 at the time of emission (light time from
 //! the observer's GCRS position), rotated TEME → GCRS: astrometric RA/Dec as measured.
-//! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit.
+//! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit;
+//! an arc shorter than `min_full_arc_periods` of the orbit (one tracklet) determines the
+//! mean longitude only (the along-track position), the rest is kept.
 
 use super::lsq::{solve, LsqError, LsqOptions};
 use super::measurement::AngleMeasurement;
@@ -32,6 +34,9 @@ pub struct Sgp4FitOptions {
     pub min_bstar_arc_days: f64,
     /// Fit B* whatever the arc (true) or never (false); `None`: by the arc.
     pub fit_bstar: Option<bool>,
+    /// Shortest arc, in orbital periods, for which all six elements are fitted; a
+    /// shorter one (a single tracklet) corrects the mean longitude only.
+    pub min_full_arc_periods: f64,
 }
 
 impl Default for Sgp4FitOptions {
@@ -41,6 +46,7 @@ impl Default for Sgp4FitOptions {
             outlier_floor_arcsec: 2.0,
             min_bstar_arc_days: 1.5,
             fit_bstar: None,
+            min_full_arc_periods: 0.1,
         }
     }
 }
@@ -83,6 +89,9 @@ pub struct Sgp4Fit {
     pub rejected: usize,
     /// Whether B* was fitted.
     pub fitted_bstar: bool,
+    /// Whether all six elements were fitted (false: the arc was short and only the mean
+    /// longitude was corrected; the covariance then holds that correction alone).
+    pub full: bool,
     /// Solver iterations.
     pub iterations: usize,
     /// Whether the solver converged.
@@ -200,7 +209,10 @@ pub fn fit_sgp4(
     let fit_bstar = opts
         .fit_bstar
         .unwrap_or(!sat0.is_deep_space() && arc_days >= opts.min_bstar_arc_days);
-    let free = [true, true, true, true, true, true, fit_bstar];
+    let period_days = 1.0 / initial.mean_motion_rev_per_day.max(1e-3);
+    let full = arc_days >= opts.min_full_arc_periods * period_days;
+    let fit_bstar = fit_bstar && full;
+    let free = [full, full, full, full, full, true, fit_bstar];
     let steps = [
         1e-7 * initial.mean_motion_rev_per_day.max(1.0),
         1e-7,
@@ -328,6 +340,7 @@ pub fn fit_sgp4(
         used,
         rejected: measurements.len() - used,
         fitted_bstar: fit_bstar,
+        full,
         iterations: sol.iterations,
         converged: sol.converged,
         covariance_rtn,
