@@ -60,7 +60,7 @@ pub enum LsqError {
     /// The model cannot be evaluated at the starting point.
     #[error("the model fails at the initial parameters")]
     BadStart,
-    /// Fewer measurement components than free parameters.
+    /// Fewer measurement values than free parameters.
     #[error("{used} measurement values for {free} free parameters")]
     TooFew {
         /// Residual components available.
@@ -109,7 +109,7 @@ pub fn solve(
     let mut normal: Matrix = vec![vec![0.0; nf]; nf];
     for _round in 0..=opts.max_rejection_rounds {
         let n_used = used.iter().filter(|u| **u).count();
-        if 2 * n_used < nf + 1 {
+        if 2 * n_used < nf {
             return Err(LsqError::TooFew {
                 used: 2 * n_used,
                 free: nf,

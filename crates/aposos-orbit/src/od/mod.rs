@@ -2,6 +2,7 @@
 //! position, a batch least-squares solver with outlier rejection and covariance, and
 //! SGP4 element fitting.
 
+pub mod iod;
 pub mod linalg;
 pub mod lsq;
 pub mod measurement;
