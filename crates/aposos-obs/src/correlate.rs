@@ -244,9 +244,10 @@ fn continues(obs: &[Observation], run: &[usize], i: usize, max_gap_s: f64) -> bo
     }
 }
 
-/// Groups observations into tracklets: by station and tracklet id when given, else by
+/// Groups observations into tracklets (station, id, reported catalog number, indices in
+/// time order): by station and tracklet id when given, else by
 /// station (and reported object) with a new tracklet after a gap or a jump off the motion.
-fn tracklets(
+pub fn tracklets(
     obs: &[Observation],
     max_gap_s: f64,
 ) -> Vec<(String, String, Option<u32>, Vec<usize>)> {

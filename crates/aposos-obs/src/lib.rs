@@ -4,6 +4,7 @@
 
 pub mod correlate;
 pub mod diagnostics;
+pub mod linkage;
 pub mod qc;
 pub mod reduce;
 pub mod rng;

@@ -49,6 +49,37 @@ pub enum Command {
     Correlate(CorrelateArgs),
     /// Orbit determination: fit each observed object's orbit to its measurements.
     Od(OdArgs),
+    /// Initial orbits from angles only: uncorrelated tracks linked into candidate objects.
+    Iod(IodArgs),
+}
+
+/// Arguments of `aposos iod`.
+#[derive(Debug, Args)]
+pub struct IodArgs {
+    /// Observation files; those without a catalog number (uncorrelated) are linked.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub obs: Vec<PathBuf>,
+    /// Output of the candidates' element sets: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv.
+    #[arg(long, value_enum, default_value = "omm-json")]
+    pub format: ElementsFormat,
+    /// Write the element sets here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the report (JSON: candidates with their tracklets, unlinked tracklets).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Most time between two linked tracklets (hours).
+    #[arg(long, default_value_t = 6.0)]
+    pub max_span_hours: f64,
+    /// First provisional catalog number (Alpha-5 range by default).
+    #[arg(long, default_value_t = 330_000)]
+    pub first_number: u32,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Data directory (EOP table).
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
 }
 
 /// Arguments of `aposos od`.

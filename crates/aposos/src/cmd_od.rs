@@ -1,6 +1,6 @@
 //! `aposos od`: each observed object's orbit fitted to its measurements.
 
-use crate::cli::{ElementsFormat, OdArgs};
+use crate::cli::{ElementsFormat, IodArgs, OdArgs};
 use crate::UsageError;
 use anyhow::Context;
 use aposos_formats::obs::Observation;
@@ -165,6 +165,57 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     }
     if failed > 0 && fitted.is_empty() {
         anyhow::bail!("no orbit could be fitted");
+    }
+    Ok(())
+}
+
+/// Runs `aposos iod`: the uncorrelated observations linked into candidate objects, each
+/// with a provisional number and a fitted element set; the element sets on stdout or
+/// `--output`, the report with `--report`.
+pub fn iod(args: &IodArgs) -> anyhow::Result<()> {
+    use aposos_obs::linkage::{link_uncorrelated, LinkOptions};
+    if !(args.max_span_hours.is_finite() && args.max_span_hours > 0.0) {
+        return Err(UsageError("--max-span-hours: a positive number".into()).into());
+    }
+    if args.first_number == 0 || args.first_number > 999_999_999 {
+        return Err(UsageError("--first-number: 1 to 999999999".into()).into());
+    }
+    let sites = crate::cmd_sites::load_sites(args.sites.as_deref())?;
+    let observations = crate::cmd_obs::read_obs_files(&args.obs, &sites)?;
+    let (eop, eop_text) = crate::cmd_eop::load_eop(&args.data_dir)?;
+    eprintln!("{eop_text}");
+    let geodetic: HashMap<String, aposos_astro::Geodetic> =
+        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let opts = LinkOptions {
+        max_span_s: args.max_span_hours * 3600.0,
+        first_number: args.first_number,
+        ..LinkOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let report = link_uncorrelated(&observations, &geodetic, &eop, &opts);
+    eprintln!(
+        "{} uncorrelated observation(s): {} candidate object(s), {} tracklet(s) unlinked, in {:.2} s",
+        observations.iter().filter(|o| o.norad_cat_id.is_none()).count(),
+        report.candidates.len(),
+        report.unlinked.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let elements: Vec<_> = report
+        .candidates
+        .iter()
+        .map(|c| c.elements.clone())
+        .collect();
+    let text = write_elements(&elements, args.format.to_format())
+        .context("cannot write the candidates' element sets")?;
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, &text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => print!("{text}"),
+    }
+    if let Some(p) = &args.report {
+        let json = serde_json::to_string_pretty(&report).context("cannot write the report")?;
+        std::fs::write(p, json + "\n").with_context(|| format!("cannot write {}", p.display()))?;
     }
     Ok(())
 }

@@ -82,5 +82,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Simulate(args) => cmd_simulate::run(&args),
         cli::Command::Correlate(args) => cmd_correlate::run(&args),
         cli::Command::Od(args) => cmd_od::run(&args),
+        cli::Command::Iod(args) => cmd_od::iod(&args),
     }
 }

@@ -709,3 +709,98 @@ fn correlate_then_fit_three_nights() {
     assert!(stderr(&o).contains("--initial"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn iod_links_a_night_of_uncorrelated_tracks() {
+    let dir = temp_dir("iod");
+    let p = |f: &PathBuf| f.to_str().unwrap().to_string();
+    let cat = dir.join("truth.3le");
+    assert!(aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "300",
+        "--seed",
+        "5",
+        "--output",
+        &p(&cat)
+    ])
+    .status
+    .success());
+    let settings = dir.join("sim.toml");
+    std::fs::write(
+        &settings,
+        "[defaults]\ncloud_probability = 0.0\nrevisit_s = 1800\n",
+    )
+    .unwrap();
+    let (obs, truth) = (dir.join("night.json"), dir.join("truth.json"));
+    let o = aposos(&[
+        "simulate",
+        "--elements",
+        &p(&cat),
+        "--from",
+        "2026-05-20T12:00:00",
+        "--to",
+        "2026-05-21T12:00:00",
+        "--settings",
+        &p(&settings),
+        "--uncorrelated",
+        "--format",
+        "json",
+        "--output",
+        &p(&obs),
+        "--truth",
+        &p(&truth),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (out, report) = (dir.join("candidates.json"), dir.join("iod.json"));
+    let o = aposos(&[
+        "iod",
+        "--obs",
+        &p(&obs),
+        "--output",
+        &p(&out),
+        "--report",
+        &p(&report),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    let mut truth_of = std::collections::HashMap::new();
+    for tr in t["tracklets"].as_array().unwrap() {
+        for f in tr["frames"].as_array().unwrap() {
+            let e = aposos_formats::Epoch::parse_iso(f["reported_utc"].as_str().unwrap()).unwrap();
+            truth_of.insert(
+                (tr["site"].as_str().unwrap().to_string(), e.ns_since_1950()),
+                tr["norad_cat_id"].as_u64().unwrap(),
+            );
+        }
+    }
+    let text = std::fs::read_to_string(&obs).unwrap();
+    let (_, read) = aposos_formats::obs::read_observations("n.json", &text);
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let cands = r["candidates"].as_array().unwrap();
+    assert!(cands.len() >= 5, "{}", stderr(&o));
+    // Each candidate holds one true object's observations.
+    for c in cands {
+        let owners: std::collections::BTreeSet<u64> = c["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let ob = &read.observations[i.as_u64().unwrap() as usize].1;
+                truth_of[&(ob.station.clone(), ob.time.ns_since_1950())]
+            })
+            .collect();
+        assert_eq!(owners.len(), 1, "{c}");
+    }
+    let read = aposos_formats::read_elements(
+        "c.json",
+        &std::fs::read_to_string(&out).unwrap(),
+        &Default::default(),
+    );
+    assert_eq!(read.elements.len(), cands.len());
+    assert!(read.elements.iter().all(|e| e.norad_cat_id >= 330_000));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -94,6 +94,17 @@ fn kepler_position(r0: Vec3, v0: Vec3, dt: f64) -> Option<Vec3> {
     Some(std::array::from_fn(|k| f * r0[k] + g * v0[k]))
 }
 
+/// The angle (rad) between measurement `m`'s line of sight and the direction of the
+/// two-body orbit (r, v) at `epoch` (light time included); `None` if Kepler fails.
+pub fn two_body_miss_rad(r: Vec3, v: Vec3, epoch: Epoch, m: &AngleMeasurement) -> Option<f64> {
+    let dt = m.time.minutes_since(epoch) * 60.0;
+    let pos = kepler_position(r, v, dt)?;
+    let tau = norm(sub(pos, m.site_gcrs_km)) / C_KM_S;
+    let rho = sub(kepler_position(r, v, dt - tau)?, m.site_gcrs_km);
+    let u = los(m);
+    Some(norm(cross(rho, u)).atan2(dot(rho, u)))
+}
+
 /// The two-body state at `epoch` (time of the state, UTC, the observer's clock) that best
 /// fits the lines of sight of `ms` (light time included), from (r, v); with the RMS of the
 /// normalised residuals.
@@ -126,7 +137,7 @@ pub fn refine_two_body(
     let start = [r[0], r[1], r[2], v[0], v[1], v[2]];
     let steps = [1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6];
     let opts = super::lsq::LsqOptions {
-        max_iterations: 100,
+        max_iterations: 30,
         outlier_sigma: f64::INFINITY,
         max_rejection_rounds: 0,
         ..super::lsq::LsqOptions::default()
