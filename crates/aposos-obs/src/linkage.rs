@@ -252,6 +252,7 @@ pub fn link_uncorrelated(
             &meas,
             &Sgp4FitOptions {
                 min_full_arc_periods: 0.0,
+                prior: None,
                 ..Sgp4FitOptions::default()
             },
         ) else {

@@ -129,6 +129,7 @@ fn gauss_finds_leo_meo_and_geo_orbits_and_the_fit_refines_them() {
             &Sgp4FitOptions {
                 fit_bstar: Some(false),
                 min_full_arc_periods: 0.0,
+                prior: None,
                 ..Sgp4FitOptions::default()
             },
         )

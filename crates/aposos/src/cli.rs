@@ -110,6 +110,10 @@ pub struct OdArgs {
     /// Sites file (TOML) instead of the built-in network.
     #[arg(long, value_name = "FILE")]
     pub sites: Option<PathBuf>,
+    /// Fit the measurements alone, without the initial element sets' expected errors
+    /// (2 km + 4 km/day along track, 0.5 km across and radially) as a prior.
+    #[arg(long)]
+    pub no_prior: bool,
     /// Astrometric sigma of observations that give none (arcsec).
     #[arg(long, default_value_t = 2.0)]
     pub default_sigma: f64,

@@ -116,7 +116,15 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
         for (i, why) in &skipped {
             eprintln!("{norad}: observation {} left out: {why}", i + 1);
         }
-        match fit_sgp4(init, &meas, &Sgp4FitOptions::default()) {
+        let opts = Sgp4FitOptions {
+            prior: if args.no_prior {
+                None
+            } else {
+                Some(aposos_orbit::od::PriorErrors::default())
+            },
+            ..Sgp4FitOptions::default()
+        };
+        match fit_sgp4(init, &meas, &opts) {
             Ok(fit) => {
                 eprintln!(
                     "{norad}: {} used, {} rejected, rms {:.2}\", sigma RTN ({:.3}, {:.3}, {:.3}) km{}{}",

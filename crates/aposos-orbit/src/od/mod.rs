@@ -9,4 +9,4 @@ pub mod measurement;
 pub mod sgp4_fit;
 
 pub use measurement::{prepare_measurements, AngleMeasurement};
-pub use sgp4_fit::{fit_sgp4, FitResidual, Sgp4Fit, Sgp4FitError, Sgp4FitOptions};
+pub use sgp4_fit::{fit_sgp4, FitResidual, PriorErrors, Sgp4Fit, Sgp4FitError, Sgp4FitOptions};

@@ -8,6 +8,8 @@
 //! the TLE grid of 1e-8 day); the initial elements are carried to it by their secular
 //! rates. The model of a measurement is SGP4 at the time of emission (light time from
 //! the observer's GCRS position), rotated TEME → GCRS: astrometric RA/Dec as measured.
+//! With a prior (the default), the initial elements' expected errors weigh against the
+//! measurements, so that a weak arc cannot pull the orbit away from what was known.
 //! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit;
 //! an arc shorter than `min_full_arc_periods` of the orbit (one tracklet) determines the
 //! mean longitude only (the along-track position), the rest is kept.
@@ -23,6 +25,33 @@ use std::f64::consts::TAU;
 /// Resolution of a TLE epoch (1e-8 day), ns.
 const TLE_EPOCH_STEP_NS: i64 = 864_000;
 
+/// The expected errors of the initial element set (one sigma), used as a prior: the fit
+/// then weighs what the measurements say against what the catalog already knew, and
+/// a weak arc cannot pull the orbit far from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriorErrors {
+    /// Along-track error at the initial epoch (km).
+    pub along_km: f64,
+    /// Its growth per day of age (km/day), also the sigma of the mean-motion drift.
+    pub along_km_per_day: f64,
+    /// Cross-track error (km).
+    pub cross_km: f64,
+    /// Radial error (km).
+    pub radial_km: f64,
+}
+
+impl Default for PriorErrors {
+    /// As correlation assumes: 2 km + 4 km/day along track, 0.5 km across and radially.
+    fn default() -> Self {
+        Self {
+            along_km: 2.0,
+            along_km_per_day: 4.0,
+            cross_km: 0.5,
+            radial_km: 0.5,
+        }
+    }
+}
+
 /// Options of an SGP4 fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sgp4FitOptions {
@@ -37,6 +66,9 @@ pub struct Sgp4FitOptions {
     /// Shortest arc, in orbital periods, for which all six elements are fitted; a
     /// shorter one (a single tracklet) corrects the mean longitude only.
     pub min_full_arc_periods: f64,
+    /// The initial elements' errors as a prior; `None`: no prior (an initial orbit from
+    /// angles alone).
+    pub prior: Option<PriorErrors>,
 }
 
 impl Default for Sgp4FitOptions {
@@ -47,6 +79,7 @@ impl Default for Sgp4FitOptions {
             min_bstar_arc_days: 1.5,
             fit_bstar: None,
             min_full_arc_periods: 0.1,
+            prior: Some(PriorErrors::default()),
         }
     }
 }
@@ -222,21 +255,44 @@ pub fn fit_sgp4(
         1e-7,
         1e-6,
     ];
+    // The prior's sigmas in parameter units (B* has none).
+    let prior_sigma: Option<[f64; 6]> = opts.prior.map(|pr| {
+        let n_rad_s = initial.mean_motion_rev_per_day * TAU / 86_400.0;
+        let a_km = (super::iod::MU_KM3_S2 / (n_rad_s * n_rad_s)).cbrt();
+        let age = dt_min.abs() / 1440.0;
+        [
+            pr.along_km_per_day / a_km / TAU,
+            pr.radial_km / a_km,
+            pr.radial_km / a_km,
+            pr.cross_km / a_km,
+            pr.cross_km / a_km,
+            (pr.along_km + pr.along_km_per_day * age) / a_km,
+        ]
+    });
     let model = |p: &[f64]| -> Option<Vec<[f64; 2]>> {
         let el = elements_at(initial, epoch, p)?;
         let sat = Sgp4::new(&el).ok()?;
-        measurements
+        let mut out: Vec<[f64; 2]> = measurements
             .iter()
             .map(|m| {
                 let r = residual(m, direction(&sat, m, 0.0)?);
                 Some([r[0] / m.sigma_rad, r[1] / m.sigma_rad])
             })
-            .collect()
+            .collect::<Option<_>>()?;
+        if let Some(s) = prior_sigma {
+            let d: Vec<f64> = (0..6).map(|k| (p[k] - start[k]) / s[k]).collect();
+            out.extend([[d[0], d[1]], [d[2], d[3]], [d[4], d[5]]]);
+        }
+        Some(out)
     };
-    let floor: Vec<f64> = measurements
+    let mut floor: Vec<f64> = measurements
         .iter()
         .map(|m| (opts.outlier_floor_arcsec / 3600.0).to_radians() / m.sigma_rad)
         .collect();
+    if prior_sigma.is_some() {
+        // The prior is never an outlier.
+        floor.extend([f64::INFINITY; 3]);
+    }
     let sol = solve(&model, &start, &steps, &free, &floor, &opts.lsq)?;
     let el = elements_at(initial, epoch, &sol.params).ok_or(LsqError::Singular)?;
     let sat = Sgp4::new(&el).map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
@@ -271,7 +327,10 @@ pub fn fit_sgp4(
             outlier: !sol.used[k],
         });
     }
-    let used = sol.used.iter().filter(|u| **u).count();
+    let used = sol.used[..measurements.len()]
+        .iter()
+        .filter(|u| **u)
+        .count();
 
     // Covariance of the state at epoch: parameters → TEME state by differences, to RTN.
     let scale = sol.rms.max(1.0).powi(2);
