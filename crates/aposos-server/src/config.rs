@@ -31,6 +31,8 @@ pub struct ServerConfig {
     pub log_format: String,
     /// Bytes of rendered catalog answers kept in memory (0: none).
     pub cache_bytes: usize,
+    /// Correlate each observation upload and refit the orbits it touched, in the background.
+    pub refit_after_upload: bool,
 }
 
 impl Default for ServerConfig {
@@ -48,6 +50,7 @@ impl Default for ServerConfig {
             max_page_size: 100_000,
             log_format: "text".into(),
             cache_bytes: 256 << 20,
+            refit_after_upload: true,
         }
     }
 }
@@ -92,12 +95,22 @@ impl ServerConfig {
     }
 
     /// Applies `APOSOS_LISTEN`, `APOSOS_DATA_DIR`, `APOSOS_DATABASE`, `APOSOS_MAX_CONNECTIONS`,
-    /// `APOSOS_ALLOW_ANONYMOUS`, `APOSOS_RATE_LIMIT_PER_S`, `APOSOS_RATE_LIMIT_BURST`,
+    /// `APOSOS_ALLOW_ANONYMOUS`, `APOSOS_REFIT_AFTER_UPLOAD`, `APOSOS_RATE_LIMIT_PER_S`, `APOSOS_RATE_LIMIT_BURST`,
     /// `APOSOS_MAX_BODY_BYTES`, `APOSOS_LOG_FORMAT` from `vars`.
     pub fn apply_env(
         &mut self,
         vars: impl Iterator<Item = (String, String)>,
     ) -> Result<(), ConfigError> {
+        fn flag(k: &str, v: &str) -> Result<bool, ConfigError> {
+            match v.trim() {
+                "1" | "true" | "yes" => Ok(true),
+                "0" | "false" | "no" => Ok(false),
+                _ => Err(ConfigError::Invalid {
+                    source_name: k.to_string(),
+                    message: format!("expected true or false, found {v:?}"),
+                }),
+            }
+        }
         fn num<T: std::str::FromStr>(k: &str, v: &str) -> Result<T, ConfigError> {
             v.trim().parse().map_err(|_| ConfigError::Invalid {
                 source_name: k.to_string(),
@@ -110,18 +123,8 @@ impl ServerConfig {
                 "APOSOS_DATA_DIR" => self.data_dir = PathBuf::from(v),
                 "APOSOS_DATABASE" => self.database = Some(v).filter(|s| !s.is_empty()),
                 "APOSOS_MAX_CONNECTIONS" => self.max_connections = num(&k, &v)?,
-                "APOSOS_ALLOW_ANONYMOUS" => {
-                    self.allow_anonymous = match v.trim() {
-                        "1" | "true" | "yes" => true,
-                        "0" | "false" | "no" => false,
-                        _ => {
-                            return Err(ConfigError::Invalid {
-                                source_name: k,
-                                message: format!("expected true or false, found {v:?}"),
-                            })
-                        }
-                    }
-                }
+                "APOSOS_ALLOW_ANONYMOUS" => self.allow_anonymous = flag(&k, &v)?,
+                "APOSOS_REFIT_AFTER_UPLOAD" => self.refit_after_upload = flag(&k, &v)?,
                 "APOSOS_RATE_LIMIT_PER_S" => self.rate_limit_per_s = num(&k, &v)?,
                 "APOSOS_RATE_LIMIT_BURST" => self.rate_limit_burst = num(&k, &v)?,
                 "APOSOS_MAX_BODY_BYTES" => self.max_body_bytes = num(&k, &v)?,

@@ -15,6 +15,7 @@ pub mod api;
 pub mod cache;
 pub mod config;
 pub mod context;
+pub mod jobs;
 pub mod metrics;
 pub mod policy;
 pub mod problem;

@@ -44,6 +44,8 @@ pub struct ObservationFilter {
     pub from: Option<Epoch>,
     /// To this time (inclusive).
     pub to: Option<Epoch>,
+    /// Only those of this upload.
+    pub upload_id: Option<i64>,
 }
 
 /// Rows per multi-row insert.
@@ -213,7 +215,8 @@ impl Store {
              COALESCE(o.consortium_only, 0) AS object_consortium_only \
              FROM observations b LEFT JOIN objects o ON o.norad = b.object_key \
              WHERE ($1 < 0 OR b.object_key = $1) AND ($2 IS NULL OR b.station = $2) AND b.time_ns >= $3 AND b.time_ns <= $4 \
-             AND (b.time_ns > $5 OR (b.time_ns = $5 AND b.id > $6)) ORDER BY b.time_ns, b.id",
+             AND (b.time_ns > $5 OR (b.time_ns = $5 AND b.id > $6)) AND ($7 < 0 OR b.upload_id = $7) \
+             ORDER BY b.time_ns, b.id",
         )
         .bind(filter.norad.map_or(-1, i64::from))
         .bind(filter.station.as_deref())
@@ -221,6 +224,7 @@ impl Store {
         .bind(filter.to.map_or(i64::MAX, |e| e.ns_since_1950()))
         .bind(after_t)
         .bind(after_id)
+        .bind(filter.upload_id.unwrap_or(-1))
         .fetch(&self.pool);
         let mut out = Vec::new();
         while let Some(row) = rows.try_next().await? {

@@ -56,7 +56,8 @@ pub struct DiagnosticsView {
     pub residuals: Option<Vec<Residual>>,
 }
 
-fn site_of(r: &aposos_store::SiteRecord) -> aposos_plan::sites::Site {
+/// The planning site of a stored site record.
+pub(crate) fn site_of(r: &aposos_store::SiteRecord) -> aposos_plan::sites::Site {
     let mut s = aposos_plan::sites::Site::at(aposos_astro::Geodetic::from_degrees(
         r.lat_deg, r.lon_deg, r.height_m,
     ));
@@ -103,6 +104,7 @@ pub async fn site_diagnostics(
     let viewer = ctx.caller.clone();
     let visible = move |a: &aposos_store::ItemAccess| can_read(viewer.as_ref(), a);
     let filter = ObservationFilter {
+        upload_id: None,
         norad: None,
         station: Some(id.clone()),
         from: Some(from),

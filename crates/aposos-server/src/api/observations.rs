@@ -72,6 +72,8 @@ pub struct ObsRecord {
 /// The answer to an observation upload.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ObsReport {
+    /// The upload's id (in every stored record's provenance).
+    pub upload_id: i64,
     /// Format the body was read as.
     pub format: Option<String>,
     /// Sharing level of the accepted records.
@@ -140,6 +142,22 @@ pub async fn upload_observations(
     };
     let audit = ctx.audit("observations.upload", "/api/v1/observations", "ok", None);
     let report = ingest(&state.store, &p, "upload", &text, format, sharing, &audit).await?;
+    if state.config.refit_after_upload && report.accepted > 0 {
+        let (store, who, upload_id) = (state.store.clone(), p.clone(), report.upload_id);
+        tokio::spawn(async move {
+            match crate::jobs::refit_after_upload(store, who, upload_id, sharing).await {
+                Ok(s) => tracing::info!(
+                    upload_id,
+                    tracklets = s.tracklets,
+                    assigned = s.assigned,
+                    refitted = s.refitted.len(),
+                    failed = s.failed.len(),
+                    "refit after upload"
+                ),
+                Err(e) => tracing::warn!(upload_id, error = %e, "refit after upload failed"),
+            }
+        });
+    }
     if report.accepted + report.duplicates == 0 {
         return Err(Problem::nothing_accepted(
             "observation",
@@ -321,6 +339,7 @@ pub async fn ingest(
         store.audit(&a).await?;
     }
     Ok(ObsReport {
+        upload_id,
         format: format.map(|f| f.name().to_string()),
         sharing: sharing.to_string(),
         accepted,
@@ -358,6 +377,7 @@ pub async fn list_observations(
             .map_err(|e| Problem::bad_request(format!("format: {e}")))?,
     };
     let filter = ObservationFilter {
+        upload_id: None,
         norad: q.norad,
         station: super::catalog::text_param("site", &q.site)?,
         from: time_param("from", &q.from)?,
