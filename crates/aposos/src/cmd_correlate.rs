@@ -3,8 +3,7 @@
 use crate::cli::CorrelateArgs;
 use crate::UsageError;
 use anyhow::Context;
-use aposos_formats::obs::{write_observations, ObsFormat};
-use aposos_formats::Epoch;
+use aposos_formats::obs::ObsFormat;
 use aposos_obs::correlate::{correlate, CorrelationOptions};
 
 /// Runs `aposos correlate`: the JSON report on stdout (or `--output`), a summary on
@@ -72,19 +71,7 @@ pub fn run(args: &CorrelateArgs) -> anyhow::Result<()> {
                 o.tracklet_id = Some(t.tracklet_id.clone());
             }
         }
-        if format.names_stations_by_number() {
-            for o in &mut observations {
-                if let Some(n) = sites
-                    .iter()
-                    .find(|s| s.id == o.station)
-                    .and_then(|s| s.station_number.clone())
-                {
-                    o.station = n;
-                }
-            }
-        }
-        let text = write_observations(&observations, format, "APOSOS", Epoch::now_utc_micros())
-            .with_context(|| format!("cannot write the observations as {}", format.name()))?;
+        let text = crate::cmd_obs::write_for_format(&mut observations, &sites, format, "APOSOS")?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())

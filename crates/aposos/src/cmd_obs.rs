@@ -235,3 +235,26 @@ pub fn newest_elements(path: &std::path::Path) -> anyhow::Result<Vec<aposos_form
     }
     Ok(newest.into_values().collect())
 }
+
+/// Writes observations in `format` (TDMs with `originator`), naming stations by their
+/// site's station number when the format does (IOD, UK, RDE).
+pub fn write_for_format(
+    observations: &mut [aposos_formats::obs::Observation],
+    sites: &[aposos_plan::sites::Site],
+    format: ObsFormat,
+    originator: &str,
+) -> anyhow::Result<String> {
+    if format.names_stations_by_number() {
+        for o in observations.iter_mut() {
+            if let Some(n) = sites
+                .iter()
+                .find(|s| s.id == o.station)
+                .and_then(|s| s.station_number.clone())
+            {
+                o.station = n;
+            }
+        }
+    }
+    write_observations(observations, format, originator, Epoch::now_utc_micros())
+        .with_context(|| format!("cannot write the observations as {}", format.name()))
+}

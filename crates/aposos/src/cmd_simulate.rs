@@ -5,7 +5,7 @@ use crate::cli::SimulateArgs;
 use crate::cmd_predict::std_mags;
 use crate::{cmd_eop, cmd_sites, elements_io, UsageError};
 use anyhow::Context;
-use aposos_formats::obs::{write_observations, ObsFormat};
+use aposos_formats::obs::ObsFormat;
 use aposos_formats::Epoch;
 use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings};
 use aposos_plan::sites::{find_site, Role};
@@ -108,20 +108,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         eprintln!("warning: {} more objects left out", out.failed.len() - 10);
     }
     let mut observations = out.observations;
-    if format.names_stations_by_number() {
-        // The observer community's formats name stations by number.
-        for o in &mut observations {
-            if let Some(n) = sites
-                .iter()
-                .find(|s| s.id == o.station)
-                .and_then(|s| s.station_number.clone())
-            {
-                o.station = n;
-            }
-        }
-    }
-    let text = write_observations(&observations, format, "APOSOS-SIM", Epoch::now_utc_micros())
-        .with_context(|| format!("cannot write the observations as {}", format.name()))?;
+    let text = crate::cmd_obs::write_for_format(&mut observations, &sites, format, "APOSOS-SIM")?;
     match &args.output {
         Some(p) => {
             std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
