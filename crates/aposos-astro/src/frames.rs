@@ -235,11 +235,13 @@ pub fn teme_to_itrf(r_teme_km: Vec3, v_teme_km_s: Vec3, ts: &TimeScales) -> (Vec
     TemeRotation::new(ts).teme_to_itrf(r_teme_km, v_teme_km_s)
 }
 
-/// The TEME → GCRS rotation of positions at `ts` (the columns are the TEME axes in GCRS).
-pub fn teme_to_gcrs_matrix(ts: &TimeScales) -> Mat3 {
+/// The TEME → GCRS rotation of positions at `ts` with the Earth rotation `er` built for
+/// it (the columns are the TEME axes in GCRS).
+pub fn teme_to_gcrs_matrix(ts: &TimeScales, er: &EarthRotation) -> Mat3 {
+    let tr = TemeRotation::new(ts);
     let c: Vec<Vec3> = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
         .iter()
-        .map(|e| teme_to_gcrs(*e, [0.0; 3], ts).0)
+        .map(|e| er.itrf_to_gcrs(tr.teme_to_itrf(*e, [0.0; 3]).0))
         .collect();
     [
         [c[0][0], c[1][0], c[2][0]],
@@ -261,6 +263,14 @@ mod tests {
 
     fn close(a: Vec3, b: Vec3, tol: f64) -> bool {
         (0..3).all(|i| (a[i] - b[i]).abs() <= tol)
+    }
+
+    #[test]
+    fn teme_to_gcrs_matrix_rotates_positions_as_teme_to_gcrs() {
+        let ts = TimeScales::from_utc_mjd(61_000, 12_345.678, Eop::embedded());
+        let r = [6524.834, 6862.875, 6448.296];
+        let m = teme_to_gcrs_matrix(&ts, &EarthRotation::new(&ts));
+        assert!(close(mxv(&m, r), teme_to_gcrs(r, [0.0; 3], &ts).0, 1e-9));
     }
 
     #[test]

@@ -434,8 +434,8 @@ pub fn correlate(
                     return (k, Vec::new());
                 };
                 let ts = TimeScales::from_utc_ns_since_1950(t.mid.ns_since_1950(), eop);
-                let m = teme_to_gcrs_matrix(&ts);
                 let er = EarthRotation::new(&ts);
+                let m = teme_to_gcrs_matrix(&ts, &er);
                 let (site_gcrs, _) = site_gcrs_pv(site.geodetic.to_itrf(), &er);
                 let site_teme = mtxv(&m, site_gcrs);
                 let u = mtxv(&m, t.u_gcrs);

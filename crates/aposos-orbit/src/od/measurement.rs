@@ -68,7 +68,7 @@ pub fn prepare_measurements(
             station: o.station.clone(),
             time: o.time,
             site_gcrs_km,
-            teme_to_gcrs: teme_to_gcrs_matrix(&ts),
+            teme_to_gcrs: teme_to_gcrs_matrix(&ts, &er),
             ra_rad: ra_deg.to_radians(),
             dec_rad: dec_deg.to_radians(),
             sigma_rad: (sigma_arcsec / 3600.0).to_radians(),
