@@ -49,6 +49,13 @@ pub fn enu_matrix(site: &Geodetic) -> Mat3 {
     ]
 }
 
+/// The unit vector of right ascension `ra` and declination `dec` (rad), inverse of [`radec_rad`].
+pub fn unit_vector(ra_rad: f64, dec_rad: f64) -> Vec3 {
+    let (sd, cd) = dec_rad.sin_cos();
+    let (sa, ca) = ra_rad.sin_cos();
+    [cd * ca, cd * sa, sd]
+}
+
 /// Right ascension in 0..2π and declination (rad) of a vector (GCRS → ICRF-axes RA/Dec).
 pub fn radec_rad(v: Vec3) -> (f64, f64) {
     let p = v[0].hypot(v[1]);

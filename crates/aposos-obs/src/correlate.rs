@@ -29,15 +29,13 @@ use aposos_astro::topocentric::{dot, site_gcrs_pv, C_KM_S};
 use aposos_astro::{EarthRotation, Eop, TimeScales};
 use aposos_formats::obs::{Angles, Observation, RaDecFrame};
 use aposos_formats::{ElementSet, Epoch};
+use aposos_orbit::od::iod::MU_KM3_S2;
 use aposos_orbit::{propagate_grid_utc, Sgp4};
 use aposos_plan::predict::{PredictOptions, TrackPredictor};
 use aposos_plan::sites::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// Gravitational parameter used for the gate's Taylor step (km³/s²).
-const MU_KM3_S2: f64 = 398_600.441_8;
 
 /// Tolerances of correlation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -189,8 +187,7 @@ struct Track {
 }
 
 fn unit_radec(ra_deg: f64, dec_deg: f64) -> Vec3 {
-    let (ra, dec) = (ra_deg.to_radians(), dec_deg.to_radians());
-    [dec.cos() * ra.cos(), dec.cos() * ra.sin(), dec.sin()]
+    aposos_astro::topocentric::unit_vector(ra_deg.to_radians(), dec_deg.to_radians())
 }
 
 fn radec_of(o: &Observation) -> Option<(f64, f64)> {

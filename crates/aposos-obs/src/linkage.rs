@@ -82,11 +82,7 @@ struct Track {
 }
 
 fn unit(m: &AngleMeasurement) -> [f64; 3] {
-    [
-        m.dec_rad.cos() * m.ra_rad.cos(),
-        m.dec_rad.cos() * m.ra_rad.sin(),
-        m.dec_rad.sin(),
-    ]
+    aposos_astro::topocentric::unit_vector(m.ra_rad, m.dec_rad)
 }
 
 /// Whether `b` lies near the great circle motion of `a` extrapolated to `b`'s time
@@ -143,7 +139,8 @@ pub fn link_uncorrelated(
         .collect();
     let subset: Vec<Observation> = uct.iter().map(|&i| observations[i].clone()).collect();
     let mut tracks: Vec<Track> = Vec::new();
-    for (station, id, _, idx) in tracklets(&subset, 120.0) {
+    let max_gap_s = crate::correlate::CorrelationOptions::default().max_gap_s;
+    for (station, id, _, idx) in tracklets(&subset, max_gap_s) {
         let obs: Vec<Observation> = idx.iter().map(|&k| subset[k].clone()).collect();
         let (mut meas, _) = prepare_measurements(&obs, sites, eop, opts.default_sigma_arcsec);
         for m in &mut meas {

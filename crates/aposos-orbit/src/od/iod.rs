@@ -12,7 +12,7 @@
 
 use super::measurement::AngleMeasurement;
 use aposos_astro::frames::{mtxv, Vec3};
-use aposos_astro::topocentric::C_KM_S;
+use aposos_astro::topocentric::{cross, dot, norm, sub, unit_vector, C_KM_S};
 use aposos_formats::{ElementSet, Epoch};
 use std::f64::consts::TAU;
 
@@ -21,19 +21,7 @@ pub const MU_KM3_S2: f64 = 398_600.441_8;
 /// Earth's equatorial radius (km).
 const RE_KM: f64 = 6378.137;
 
-fn dot(a: Vec3, b: Vec3) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-fn cross(a: Vec3, b: Vec3) -> Vec3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-fn norm(a: Vec3) -> f64 {
-    dot(a, a).sqrt()
-}
+/// `a + k·b`.
 fn add(a: Vec3, b: Vec3, k: f64) -> Vec3 {
     [a[0] + k * b[0], a[1] + k * b[1], a[2] + k * b[2]]
 }
@@ -82,10 +70,6 @@ pub fn lagrange_fg(r0: Vec3, v0: Vec3, dt: f64) -> Option<(f64, f64)> {
         }
     }
     None
-}
-
-fn sub(a: Vec3, b: Vec3) -> Vec3 {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 
 /// Two-body position `dt` seconds from state (r0, v0).
@@ -162,11 +146,7 @@ pub struct InitialOrbit {
 }
 
 fn los(m: &AngleMeasurement) -> Vec3 {
-    [
-        m.dec_rad.cos() * m.ra_rad.cos(),
-        m.dec_rad.cos() * m.ra_rad.sin(),
-        m.dec_rad.sin(),
-    ]
+    unit_vector(m.ra_rad, m.dec_rad)
 }
 
 /// Positive roots of x⁸ + a x⁶ + b x³ + c between `lo` and `hi` (log-spaced scan and bisection).

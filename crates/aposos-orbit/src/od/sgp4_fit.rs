@@ -18,7 +18,7 @@ use super::lsq::{solve, LsqError, LsqOptions};
 use super::measurement::AngleMeasurement;
 use crate::sgp4::Sgp4;
 use aposos_astro::frames::{mxv, Vec3};
-use aposos_astro::topocentric::C_KM_S;
+use aposos_astro::topocentric::{cross, norm, radec_rad, sub, C_KM_S};
 use aposos_formats::{ElementSet, Epoch};
 use std::f64::consts::TAU;
 
@@ -195,19 +195,18 @@ fn direction(sat: &Sgp4, m: &AngleMeasurement, dt_s: f64) -> Option<Vec3> {
     let s = sat.propagate(t.minutes_since(sat.epoch())).ok()?;
     let r = mxv(&m.teme_to_gcrs, s.position_km);
     let v = mxv(&m.teme_to_gcrs, s.velocity_km_s);
-    let mut rho: Vec3 = std::array::from_fn(|k| r[k] - m.site_gcrs_km[k]);
-    let tau = (rho[0] * rho[0] + rho[1] * rho[1] + rho[2] * rho[2]).sqrt() / C_KM_S;
+    let mut rho = sub(r, m.site_gcrs_km);
+    let tau = norm(rho) / C_KM_S;
     for k in 0..3 {
         rho[k] -= v[k] * tau;
     }
-    let d = (rho[0] * rho[0] + rho[1] * rho[1] + rho[2] * rho[2]).sqrt();
+    let d = norm(rho);
     Some(rho.map(|x| x / d))
 }
 
 /// Measured minus computed (ΔRA·cos Dec, ΔDec) in radians.
 fn residual(m: &AngleMeasurement, u: Vec3) -> [f64; 2] {
-    let ra = u[1].atan2(u[0]);
-    let dec = u[2].clamp(-1.0, 1.0).asin();
+    let (ra, dec) = radec_rad(u);
     let dra = (m.ra_rad - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
     [dra * dec.cos(), m.dec_rad - dec]
 }
@@ -305,8 +304,7 @@ pub fn fit_sgp4(
             continue;
         };
         let r = residual(m, u0);
-        let (ra, dec) = (u0[1].atan2(u0[0]), u0[2].clamp(-1.0, 1.0).asin());
-        let (ra1, dec1) = (u1[1].atan2(u1[0]), u1[2].clamp(-1.0, 1.0).asin());
+        let ((ra, dec), (ra1, dec1)) = (radec_rad(u0), radec_rad(u1));
         let mut da = (ra1 - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
         da *= dec.cos();
         let dd = dec1 - dec;
@@ -409,14 +407,6 @@ pub fn fit_sgp4(
 
 /// Rows: the radial, along-track (transverse) and normal unit vectors of a state.
 pub fn rtn_matrix(r: Vec3, v: Vec3) -> [[f64; 3]; 3] {
-    let norm = |a: Vec3| (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
-    let cross = |a: Vec3, b: Vec3| -> Vec3 {
-        [
-            a[1] * b[2] - a[2] * b[1],
-            a[2] * b[0] - a[0] * b[2],
-            a[0] * b[1] - a[1] * b[0],
-        ]
-    };
     let rh = r.map(|x| x / norm(r));
     let h = cross(r, v);
     let nh = h.map(|x| x / norm(h));
