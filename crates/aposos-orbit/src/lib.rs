@@ -5,6 +5,7 @@ pub mod batch;
 pub mod od;
 pub mod sgp4;
 pub mod simd;
+pub mod sp;
 pub mod synthetic;
 
 pub use batch::{propagate_grid, propagate_grid_utc, BatchError};
