@@ -9,3 +9,4 @@ pub mod qc;
 pub mod reduce;
 pub mod rng;
 pub mod simulate;
+pub mod sp_truth;

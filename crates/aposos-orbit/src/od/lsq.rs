@@ -97,6 +97,51 @@ pub fn solve(
     floor: &[f64],
     opts: &LsqOptions,
 ) -> Result<LsqSolution, LsqError> {
+    let free_idx: Vec<usize> = (0..start.len()).filter(|&i| free[i]).collect();
+    let jacobian = |x: &[f64]| -> Option<Vec<Vec<[f64; 2]>>> {
+        let mut jac = Vec::with_capacity(x.len());
+        for k in 0..x.len() {
+            if !free_idx.contains(&k) {
+                jac.push(Vec::new());
+                continue;
+            }
+            let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
+            xp[k] += steps[k];
+            xm[k] -= steps[k];
+            let (rp, rm) = (model(&xp)?, model(&xm)?);
+            jac.push(
+                rp.iter()
+                    .zip(&rm)
+                    .map(|(a, b)| {
+                        [
+                            (a[0] - b[0]) / (2.0 * steps[k]),
+                            (a[1] - b[1]) / (2.0 * steps[k]),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+        Some(jac)
+    };
+    solve_with_jacobian(model, &jacobian, start, free, floor, opts)
+}
+
+/// A Jacobian: for each parameter, the derivative of every normalised residual pair
+/// (fixed parameters' columns are not read and may be empty); `None` where it cannot
+/// be evaluated.
+pub type Jacobian<'a> = dyn Fn(&[f64]) -> Option<Vec<Vec<[f64; 2]>>> + Sync + 'a;
+
+/// [`solve`] with the Jacobian given by the caller (e.g. from variational equations).
+// Index loops over small matrices read as the formulas they are.
+#[allow(clippy::needless_range_loop)]
+pub fn solve_with_jacobian(
+    model: &Model<'_>,
+    jacobian: &Jacobian<'_>,
+    start: &[f64],
+    free: &[bool],
+    floor: &[f64],
+    opts: &LsqOptions,
+) -> Result<LsqSolution, LsqError> {
     let np = start.len();
     let free_idx: Vec<usize> = (0..np).filter(|&i| free[i]).collect();
     let nf = free_idx.len();
@@ -120,26 +165,10 @@ pub fn solve(
         converged = false;
         for _ in 0..opts.max_iterations {
             iterations += 1;
-            // Jacobian of the used residuals by central differences.
-            let mut jac: Vec<Vec<[f64; 2]>> = Vec::with_capacity(nf);
-            for &k in &free_idx {
-                let (mut xp, mut xm) = (x.clone(), x.clone());
-                xp[k] += steps[k];
-                xm[k] -= steps[k];
-                let (Some(rp), Some(rm)) = (model(&xp), model(&xm)) else {
-                    return Err(LsqError::Singular);
-                };
-                jac.push(
-                    rp.iter()
-                        .zip(&rm)
-                        .map(|(a, b)| {
-                            [
-                                (a[0] - b[0]) / (2.0 * steps[k]),
-                                (a[1] - b[1]) / (2.0 * steps[k]),
-                            ]
-                        })
-                        .collect(),
-                );
+            let all = jacobian(&x).ok_or(LsqError::Singular)?;
+            let jac: Vec<&Vec<[f64; 2]>> = free_idx.iter().map(|&k| &all[k]).collect();
+            if jac.iter().any(|c| c.len() != m) {
+                return Err(LsqError::Singular);
             }
             let mut g = vec![0.0; nf];
             for a in 0..nf {
