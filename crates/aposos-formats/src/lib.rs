@@ -15,6 +15,7 @@ pub mod element_set;
 pub mod epoch;
 pub mod error;
 pub mod obs;
+pub mod oem;
 pub mod omm;
 pub mod read;
 pub mod satcat;

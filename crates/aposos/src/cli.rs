@@ -91,11 +91,13 @@ pub struct OdArgs {
     /// Initial orbits: element sets of the observed objects (the newest of each is used).
     #[arg(long, value_name = "FILE")]
     pub initial: Option<PathBuf>,
-    /// Orbit model: sgp4 (mean elements and B*, an element set anyone can use).
+    /// Orbit model: sgp4 (mean elements and B*, an element set anyone can use) or sp
+    /// (numerical: EGM96 20×20, Sun, Moon, Harris–Priester drag, SRP; GCRF state and C_D).
     #[arg(long, default_value = "sgp4")]
     pub model: String,
-    /// Output: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv, or json (the fit report:
-    /// elements, RMS, covariance in RTN, every residual).
+    /// Output: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv (sgp4), oem (sp: CCSDS
+    /// 502.0-B-3 with covariance), or json (the fit report: orbit, RMS, covariance in
+    /// RTN, every residual).
     #[arg(long, default_value = "omm-json")]
     pub format: String,
     /// Only these objects (catalog numbers); repeat for several.
@@ -117,6 +119,12 @@ pub struct OdArgs {
     /// Astrometric sigma of observations that give none (arcsec).
     #[arg(long, default_value_t = 2.0)]
     pub default_sigma: f64,
+    /// OEM (sp): step between ephemeris states (s).
+    #[arg(long, default_value_t = 60.0)]
+    pub step_s: f64,
+    /// OEM (sp): days of prediction after the last measurement.
+    #[arg(long, default_value_t = 1.0)]
+    pub predict_days: f64,
     /// Data directory (EOP table).
     #[arg(long, default_value = "aposos-data", value_name = "DIR")]
     pub data_dir: PathBuf,

@@ -53,12 +53,11 @@ fn fit_json(norad: u32, fit: &Sgp4Fit) -> serde_json::Value {
 /// Runs `aposos od`: one fit per object with measurements and an initial orbit; the
 /// elements (or the report) on stdout or `--output`, a line per object on stderr.
 pub fn run(args: &OdArgs) -> anyhow::Result<()> {
+    if args.model == "sp" {
+        return run_sp(args);
+    }
     if args.model != "sgp4" {
-        return Err(UsageError(format!(
-            "--model {:?}: sgp4 is the model available (special perturbations are not built yet)",
-            args.model
-        ))
-        .into());
+        return Err(UsageError(format!("--model {:?}: sgp4 or sp", args.model)).into());
     }
     let elements_format = match args.format.as_str() {
         "json" => None,
@@ -224,6 +223,209 @@ pub fn iod(args: &IodArgs) -> anyhow::Result<()> {
     if let Some(p) = &args.report {
         let json = serde_json::to_string_pretty(&report).context("cannot write the report")?;
         std::fs::write(p, json + "\n").with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// The JSON report of one SP fit.
+fn sp_fit_json(norad: u32, fit: &aposos_orbit::od::SpFit) -> serde_json::Value {
+    let b = |f: Option<aposos_orbit::sp::SurfaceForce>| {
+        f.map(|d| json!({"coefficient": d.coefficient, "area_to_mass_m2_kg": d.area_to_mass_m2_kg}))
+    };
+    json!({
+        "norad": norad,
+        "model": "sp",
+        "epoch_utc": format!("{}Z", fit.epoch.to_iso()),
+        "frame": "GCRF",
+        "position_km": fit.position_km,
+        "velocity_km_s": fit.velocity_km_s,
+        "force": {
+            "gravity": format!("EGM96 {}x{}", fit.force.gravity_degree, fit.force.gravity_order),
+            "sun_moon": fit.force.sun_moon,
+            "drag": b(fit.force.drag),
+            "srp": b(fit.force.srp),
+            "density_model": "Harris-Priester (mean solar activity, n = 4)",
+        },
+        "estimated": fit.estimated.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>(),
+        "rms_arcsec": fit.rms_arcsec,
+        "rms_normalised": fit.rms_normalised,
+        "used": fit.used,
+        "rejected": fit.rejected,
+        "iterations": fit.iterations,
+        "converged": fit.converged,
+        "covariance_gcrf": fit.covariance,
+        "covariance_rtn_km_km_s": fit.covariance_rtn,
+        "sigma_rtn_km": [
+            fit.covariance_rtn[0][0].sqrt(),
+            fit.covariance_rtn[1][1].sqrt(),
+            fit.covariance_rtn[2][2].sqrt()
+        ],
+        "residuals": fit.residuals.iter().map(|r| json!({
+            "station": r.station,
+            "time_utc": format!("{}Z", r.time.to_iso()),
+            "ra_arcsec": r.ra_arcsec,
+            "dec_arcsec": r.dec_arcsec,
+            "along_arcsec": r.along_arcsec,
+            "cross_arcsec": r.cross_arcsec,
+            "outlier": r.outlier,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `aposos od --model sp`: a numerical orbit per object (state at the last measurement,
+/// C_D when observable), as the JSON report or an OEM (the fitted arc and
+/// `--predict-days` beyond, every `--step-s`, covariance in RTN at epoch).
+fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
+    use aposos_formats::oem::{write_oem, OemCovariance, OemSegment, OemState};
+    use aposos_orbit::od::{fit_sp, SpFitOptions};
+    use aposos_orbit::sp::SpPropagator;
+    use rayon::prelude::*;
+    let oem = match args.format.as_str() {
+        "json" => false,
+        "oem" => true,
+        f => {
+            return Err(UsageError(format!(
+                "--format {f:?} with --model sp: oem or json (element-set formats hold SGP4 mean elements: use --model sgp4)"
+            ))
+            .into())
+        }
+    };
+    if !(args.step_s.is_finite() && args.step_s >= 1.0) {
+        return Err(UsageError("--step-s: at least 1 second".into()).into());
+    }
+    if !(args.predict_days.is_finite() && (0.0..=60.0).contains(&args.predict_days)) {
+        return Err(UsageError("--predict-days: 0 to 60".into()).into());
+    }
+    let Some(initial) = &args.initial else {
+        return Err(UsageError("--initial FILE is needed (the starting orbits)".into()).into());
+    };
+    let sites = crate::cmd_sites::load_sites(args.sites.as_deref())?;
+    let observations = crate::cmd_obs::read_obs_files(&args.obs, &sites)?;
+    let initial: HashMap<u32, aposos_formats::ElementSet> =
+        crate::cmd_obs::newest_elements(initial)?
+            .into_iter()
+            .map(|e| (e.norad_cat_id, e))
+            .collect();
+    let (eop, eop_text) = crate::cmd_eop::load_eop(&args.data_dir)?;
+    eprintln!("{eop_text}");
+    let geodetic: HashMap<String, aposos_astro::Geodetic> =
+        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let mut by_object: BTreeMap<u32, Vec<Observation>> = BTreeMap::new();
+    for o in observations {
+        if let Some(n) = o.norad_cat_id {
+            if args.norad.is_empty() || args.norad.contains(&n) {
+                by_object.entry(n).or_default().push(o);
+            }
+        }
+    }
+    let opts = SpFitOptions {
+        prior: (!args.no_prior).then(aposos_orbit::od::PriorErrors::default),
+        ..SpFitOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let work: Vec<(&u32, &Vec<Observation>)> = by_object.iter().collect();
+    type Fitted = Result<(aposos_orbit::od::SpFit, Option<OemSegment>), String>;
+    let results: Vec<(u32, Fitted)> = work
+        .par_iter()
+        .map(|(norad, obs)| {
+            let norad = **norad;
+            let Some(init) = initial.get(&norad) else {
+                return (norad, Err("no initial orbit in --initial".to_string()));
+            };
+            let (meas, _) = prepare_measurements(obs, &geodetic, &eop, args.default_sigma);
+            let fit = match fit_sp(init, &meas, &eop, &opts) {
+                Ok(f) => f,
+                Err(e) => return (norad, Err(e.to_string())),
+            };
+            let segment = if oem {
+                let first = meas.iter().map(|m| m.time).min().unwrap_or(fit.epoch);
+                let step_ns = (args.step_s * 1e9) as i64;
+                let end_ns = fit.epoch.ns_since_1950() + (args.predict_days * 86_400e9) as i64;
+                let mut prop =
+                    SpPropagator::new(fit.epoch, fit.position_km, fit.velocity_km_s, fit.force, &eop);
+                let mut states = Vec::new();
+                let mut t = first.ns_since_1950();
+                while t <= end_ns {
+                    match prop.propagate(aposos_formats::Epoch::from_ns_since_1950(t)) {
+                        Ok(s) => states.push(OemState {
+                            epoch: s.time,
+                            position_km: s.position_km,
+                            velocity_km_s: s.velocity_km_s,
+                        }),
+                        Err(e) => return (norad, Err(format!("ephemeris: {e}"))),
+                    }
+                    t += step_ns;
+                }
+                Some(OemSegment {
+                    object_name: init.object_name.clone().unwrap_or_default(),
+                    object_id: init.object_id.clone().unwrap_or_else(|| norad.to_string()),
+                    center: "EARTH".into(),
+                    frame: "GCRF".into(),
+                    comments: vec![
+                        format!("APOSOS SP fit, NORAD {norad}: {} used, {} rejected, rms {:.2} arcsec", fit.used, fit.rejected, fit.rms_arcsec),
+                        format!("EGM96 {}x{}, Sun/Moon, Harris-Priester drag, SRP; covariance at the last measurement", fit.force.gravity_degree, fit.force.gravity_order),
+                    ],
+                    states,
+                    covariances: vec![OemCovariance {
+                        epoch: fit.epoch,
+                        frame: "RTN".into(),
+                        matrix: fit.covariance_rtn,
+                    }],
+                })
+            } else {
+                None
+            };
+            (norad, Ok((fit, segment)))
+        })
+        .collect();
+    let mut reports = Vec::new();
+    let mut segments = Vec::new();
+    let mut failed = 0;
+    for (norad, r) in results {
+        match r {
+            Ok((fit, seg)) => {
+                eprintln!(
+                    "{norad}: {} used, {} rejected, rms {:.2}\", sigma RTN ({:.4}, {:.4}, {:.4}) km{}",
+                    fit.used,
+                    fit.rejected,
+                    fit.rms_arcsec,
+                    fit.covariance_rtn[0][0].sqrt(),
+                    fit.covariance_rtn[1][1].sqrt(),
+                    fit.covariance_rtn[2][2].sqrt(),
+                    if fit.converged { "" } else { " (not converged)" }
+                );
+                reports.push(sp_fit_json(norad, &fit));
+                segments.extend(seg);
+            }
+            Err(e) => {
+                eprintln!("{norad}: fit failed: {e}");
+                failed += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} object(s) fitted (SP), {failed} not, in {:.2} s",
+        reports.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let report = serde_json::to_string_pretty(&reports).context("cannot write the report")?;
+    let text = if oem {
+        write_oem(&segments, "APOSOS", aposos_formats::Epoch::now_utc_micros())
+    } else {
+        report.clone() + "\n"
+    };
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, &text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => print!("{text}"),
+    }
+    if let Some(p) = &args.report {
+        std::fs::write(p, report + "\n")
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    if failed > 0 && reports.is_empty() {
+        anyhow::bail!("no orbit could be fitted");
     }
     Ok(())
 }

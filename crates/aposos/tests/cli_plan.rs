@@ -804,3 +804,109 @@ fn iod_links_a_night_of_uncorrelated_tracks() {
     assert!(read.elements.iter().all(|e| e.norad_cat_id >= 330_000));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn od_sp_writes_an_oem_with_covariance_and_a_report() {
+    let dir = temp_dir("od-sp");
+    let p = |f: &PathBuf| f.to_str().unwrap().to_string();
+    let truth = dir.join("truth.3le");
+    assert!(aposos(&[
+        "catalog",
+        "generate",
+        "--count",
+        "200",
+        "--seed",
+        "21",
+        "--output",
+        &p(&truth)
+    ])
+    .status
+    .success());
+    let settings = dir.join("sim.toml");
+    std::fs::write(&settings, "[defaults]\ncloud_probability = 0.0\n").unwrap();
+    let obs = dir.join("nights.json");
+    let o = aposos(&[
+        "simulate",
+        "--elements",
+        &p(&truth),
+        "--from",
+        "2026-05-20T12:00:00",
+        "--to",
+        "2026-05-22T12:00:00",
+        "--settings",
+        &p(&settings),
+        "--schedule",
+        "every-window",
+        "--format",
+        "json",
+        "--output",
+        &p(&obs),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The object with the most measurements.
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&obs).unwrap()).unwrap();
+    let mut count = std::collections::BTreeMap::new();
+    for m in list.as_array().unwrap() {
+        *count.entry(m["norad"].as_u64().unwrap()).or_insert(0) += 1;
+    }
+    let (&norad, &n) = count.iter().max_by_key(|(_, c)| **c).unwrap();
+    assert!(n >= 20, "{n}");
+    let (oem, report) = (dir.join("fit.oem"), dir.join("fit.json"));
+    let o = aposos(&[
+        "od",
+        "--obs",
+        &p(&obs),
+        "--initial",
+        &p(&truth),
+        "--model",
+        "sp",
+        "--norad",
+        &norad.to_string(),
+        "--format",
+        "oem",
+        "--step-s",
+        "300",
+        "--predict-days",
+        "0.5",
+        "--output",
+        &p(&oem),
+        "--report",
+        &p(&report),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&oem).unwrap();
+    let (segs, errors) = aposos_formats::oem::read_oem("fit.oem", &text);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(segs.len(), 1);
+    let s = &segs[0];
+    assert_eq!(s.frame, "GCRF");
+    assert!(s.states.len() > 10);
+    let c = &s.covariances[0];
+    assert_eq!(c.frame, "RTN");
+    for i in 0..6 {
+        assert!(c.matrix[i][i] > 0.0, "{:?}", c.matrix);
+    }
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let fit = &r[0];
+    assert_eq!(fit["model"], "sp");
+    assert_eq!(fit["residuals"].as_array().unwrap().len(), n);
+    // The truth is SGP4, not the SP force model: the fit shows that as a misfit of
+    // arcseconds to tens of arcseconds, never a failure.
+    assert!(fit["rms_arcsec"].as_f64().unwrap() < 60.0, "{fit}");
+    // An element-set format is refused for SP with a clear message.
+    let o = aposos(&[
+        "od",
+        "--obs",
+        &p(&obs),
+        "--initial",
+        &p(&truth),
+        "--model",
+        "sp",
+        "--format",
+        "tle",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--model sgp4"), "{}", stderr(&o));
+}

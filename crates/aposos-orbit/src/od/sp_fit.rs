@@ -48,7 +48,12 @@ pub struct SpFitOptions {
 impl Default for SpFitOptions {
     fn default() -> Self {
         Self {
-            lsq: LsqOptions::default(),
+            // Each evaluation is a numerical propagation: stop when the cost moves by
+            // under 1e-7 of itself (well below a thousandth of a sigma in every parameter).
+            lsq: LsqOptions {
+                tolerance: 1e-7,
+                ..LsqOptions::default()
+            },
             outlier_floor_arcsec: 6.0,
             force: ForceModel::default(),
             estimate_drag: None,
