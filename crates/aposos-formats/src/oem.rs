@@ -347,7 +347,7 @@ mod tests {
     fn written_oem_reads_back() {
         let s = seg();
         let text = write_oem(
-            &[s.clone()],
+            std::slice::from_ref(&s),
             "APOSOS",
             Epoch::parse_iso("2026-05-21T00:00:00").unwrap(),
         );
