@@ -343,10 +343,18 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
                 let end_ns = fit.epoch.ns_since_1950() + (args.predict_days * 86_400e9) as i64;
                 let mut prop =
                     SpPropagator::new(fit.epoch, fit.position_km, fit.velocity_km_s, fit.force, &eop);
-                let mut states = Vec::new();
-                let mut t = first.ns_since_1950();
-                while t <= end_ns {
-                    match prop.propagate(aposos_formats::Epoch::from_ns_since_1950(t)) {
+                // From the epoch outwards in both directions (the propagator continues
+                // from its last state only away from the epoch), then in time order.
+                let epoch_ns = fit.epoch.ns_since_1950();
+                let times: Vec<i64> = (0..)
+                    .map(|k| first.ns_since_1950() + k * step_ns)
+                    .take_while(|t| *t <= end_ns)
+                    .collect();
+                let (before, after): (Vec<i64>, Vec<i64>) =
+                    times.iter().partition(|t| **t <= epoch_ns);
+                let mut states = Vec::with_capacity(times.len());
+                for t in before.iter().rev().chain(after.iter()) {
+                    match prop.propagate(aposos_formats::Epoch::from_ns_since_1950(*t)) {
                         Ok(s) => states.push(OemState {
                             epoch: s.time,
                             position_km: s.position_km,
@@ -354,8 +362,8 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
                         }),
                         Err(e) => return (norad, Err(format!("ephemeris: {e}"))),
                     }
-                    t += step_ns;
                 }
+                states.sort_by_key(|s| s.epoch);
                 Some(OemSegment {
                     object_name: init.object_name.clone().unwrap_or_default(),
                     object_id: init.object_id.clone().unwrap_or_else(|| norad.to_string()),

@@ -882,7 +882,19 @@ fn od_sp_writes_an_oem_with_covariance_and_a_report() {
     let s = &segs[0];
     assert_eq!(s.frame, "GCRF");
     assert!(s.states.len() > 10);
+    // In time order, one every 300 s, from the first measurement to half a day past
+    // the last (the fit epoch, where the covariance is).
+    assert!(s
+        .states
+        .windows(2)
+        .all(|w| w[1].epoch.minutes_since(w[0].epoch) == 5.0));
     let c = &s.covariances[0];
+    let last = s.states.last().unwrap().epoch;
+    let ahead_min = last.minutes_since(c.epoch);
+    assert!(
+        ahead_min > 0.5 * 1440.0 - 5.0 && ahead_min <= 0.5 * 1440.0,
+        "{ahead_min}"
+    );
     assert_eq!(c.frame, "RTN");
     for i in 0..6 {
         assert!(c.matrix[i][i] > 0.0, "{:?}", c.matrix);
