@@ -88,8 +88,8 @@ fn high_orbits_agree() {
         let (d1, d7, _) = compare(name);
         assert!(d1 < 1.0 && d7 < 2.0, "{name}: {d1} {d7}");
     }
-    // GTO: a 300 km perigee through the drag's steepest part every 10.5 h, where a
-    // slightly different bulge (Sun position) and shadow grow along track.
+    // GTO: a 300 km perigee through the density table's kinks every 10.5 h; Orekit's
+    // own reference is good to 10–25 m after 7 days there (see the data README).
     let (d1, d7, _) = compare("gto-full");
-    assert!(d1 < 5.0 && d7 < 400.0, "gto-full: {d1} {d7}");
+    assert!(d1 < 2.0 && d7 < 60.0, "gto-full: {d1} {d7}");
 }

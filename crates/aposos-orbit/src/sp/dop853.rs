@@ -123,6 +123,10 @@ pub struct Dop853Options {
     pub max_step_s: f64,
     /// Most steps per call.
     pub max_steps: usize,
+    /// A smaller largest step (s) while the norm of the first three components is
+    /// below the given radius: `(radius, step)`. Orbits use it inside the atmosphere,
+    /// whose tabulated density has kinks the error estimate does not see.
+    pub inner_cap: Option<(f64, f64)>,
 }
 
 impl Default for Dop853Options {
@@ -132,6 +136,7 @@ impl Default for Dop853Options {
             atol: 1e-9,
             max_step_s: 3600.0,
             max_steps: 1_000_000,
+            inner_cap: None,
         }
     }
 }
@@ -236,6 +241,11 @@ impl Dop853 {
         h = h.min(opts.max_step_s);
         let mut rejected = false;
         for _ in 0..opts.max_steps {
+            if let Some((radius, cap)) = opts.inner_cap {
+                if y.len() >= 3 && (y[0] * y[0] + y[1] * y[1] + y[2] * y[2]).sqrt() < radius {
+                    h = h.min(cap);
+                }
+            }
             let remaining = (t1 - t).abs();
             let last = h >= remaining;
             let hs = if last { remaining } else { h } * dir;
