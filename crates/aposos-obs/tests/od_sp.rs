@@ -180,7 +180,7 @@ fn sp_fits_recover_a_numerical_truth_from_three_nights() {
             errs_leo.push(err);
             assert!(err < 0.3, "{norad}: {err} km at the last measurement");
         } else {
-            assert!(err < 1.0, "{norad}: {err} km at the last measurement");
+            assert!(err < 0.2, "{norad}: {err} km at the last measurement");
         }
     }
     errs_leo.sort_by(f64::total_cmp);

@@ -41,6 +41,10 @@ pub struct SpFitOptions {
     pub min_drag_arc_days: f64,
     /// The initial orbit's expected errors as a prior (`None`: measurements alone).
     pub prior: Option<PriorErrors>,
+    /// The prior is used only on arcs shorter than this (days): on longer arcs the
+    /// measurements determine the orbit and the SGP4 element set's own model error
+    /// (km for a low perigee over days) would bias it.
+    pub prior_max_arc_days: f64,
     /// Take the starting B from the initial element set's B*.
     pub ballistic_from_bstar: bool,
 }
@@ -60,6 +64,7 @@ impl Default for SpFitOptions {
             estimate_srp: false,
             min_drag_arc_days: 1.5,
             prior: None,
+            prior_max_arc_days: 1.0,
             ballistic_from_bstar: true,
         }
     }
@@ -295,7 +300,8 @@ pub fn fit_sp(
     };
     // Prior: RTN position sigmas from the element set's age, velocity sigmas n × them.
     let rot = rtn_matrix(r0, v0);
-    let prior_sigma = opts.prior.map(|pr| {
+    let prior = opts.prior.filter(|_| arc_days < opts.prior_max_arc_days);
+    let prior_sigma = prior.map(|pr| {
         let n = (gm / a_km.abs().powi(3)).sqrt();
         let age = epoch.minutes_since(initial.epoch).abs() / 1440.0;
         let along = pr.along_km + pr.along_km_per_day * age;
