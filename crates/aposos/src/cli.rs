@@ -206,6 +206,11 @@ pub struct SimulateArgs {
     /// Leave catalog numbers out of the observations (uncorrelated tracks; the truth keeps them).
     #[arg(long)]
     pub uncorrelated: bool,
+    /// Make the angles from a numerical (SP) truth instead of SGP4: each object's SGP4
+    /// state at --from propagated with the SP force model (B from its B*), and write
+    /// the truths (OEM, GCRF, every 10 minutes to 8 days past --to) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub sp_truth: Option<PathBuf>,
     /// Minimum elevation (deg).
     #[arg(long, default_value_t = 15.0, allow_hyphen_values = true)]
     pub min_el: f64,

@@ -108,6 +108,18 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         eprintln!("warning: {} more objects left out", out.failed.len() - 10);
     }
     let mut observations = out.observations;
+    if let Some(path) = &args.sp_truth {
+        sp_truth(
+            &mut observations,
+            &objects,
+            &sites,
+            &eop,
+            from,
+            to,
+            args.seed,
+            path,
+        )?;
+    }
     let text = crate::cmd_obs::write_for_format(&mut observations, &sites, format, "APOSOS-SIM")?;
     match &args.output {
         Some(p) => {
@@ -132,6 +144,112 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         observations.len(),
         observations.len() as f64 / simulated_s.max(1e-9),
         objects.len()
+    );
+    Ok(())
+}
+
+/// Re-makes the angles from SP truths and writes their ephemerides (see `--sp-truth`).
+#[allow(clippy::too_many_arguments)]
+fn sp_truth(
+    observations: &mut Vec<aposos_formats::obs::Observation>,
+    objects: &[CatalogObject],
+    sites: &[aposos_plan::sites::Site],
+    eop: &aposos_astro::Eop,
+    from: aposos_formats::Epoch,
+    to: aposos_formats::Epoch,
+    seed: u64,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use aposos_formats::oem::{write_oem, OemSegment, OemState};
+    use aposos_obs::sp_truth::{reobserve_with_sp_truth, TruthNoise};
+    use aposos_orbit::sp::{ForceModel, SpPropagator, SurfaceForce};
+    use rayon::prelude::*;
+    let started = Instant::now();
+    let geodetic: std::collections::HashMap<String, aposos_astro::Geodetic> =
+        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let elements: Vec<aposos_formats::ElementSet> =
+        objects.iter().map(|o| o.elements.clone()).collect();
+    // B = B*/(ρ₀R⊕/2), within 0.002–0.2 m²/kg; C_D 2.2; SRP C_R 1.3 at 0.01 m²/kg.
+    let force_of = |el: &aposos_formats::ElementSet| {
+        let b = (el.bstar_per_earth_radii / (2.461e-5 * 6.378_135e6 / 2.0)).clamp(0.002, 0.2);
+        ForceModel {
+            drag: Some(SurfaceForce {
+                coefficient: 2.2,
+                area_to_mass_m2_kg: b / 2.2,
+            }),
+            ..ForceModel::default()
+        }
+    };
+    let noise = observations
+        .iter()
+        .find_map(|o| o.angle_sigma_deg)
+        .map_or(2.0, |s| s * 3600.0);
+    let (truths, dropped) = reobserve_with_sp_truth(
+        observations,
+        &elements,
+        &force_of,
+        &geodetic,
+        eop,
+        &TruthNoise {
+            epoch: from,
+            arcsec: noise,
+            seed,
+        },
+    );
+    if dropped > 0 {
+        eprintln!("warning: {dropped} observation(s) left out: their SP truth could not be made (re-entry)");
+    }
+    let names: std::collections::HashMap<u32, &aposos_formats::ElementSet> =
+        elements.iter().map(|e| (e.norad_cat_id, e)).collect();
+    let end = to.add_ns(8 * 86_400 * 1_000_000_000);
+    let segments: Vec<OemSegment> = truths
+        .par_iter()
+        .filter_map(|t| {
+            let mut p = SpPropagator::new(t.epoch, t.position_km, t.velocity_km_s, t.force, eop);
+            let mut states = Vec::new();
+            let mut time = t.epoch;
+            while time <= end {
+                let s = p.propagate(time).ok()?;
+                states.push(OemState {
+                    epoch: time,
+                    position_km: s.position_km,
+                    velocity_km_s: s.velocity_km_s,
+                });
+                time = time.add_ns(600 * 1_000_000_000);
+            }
+            let el = names.get(&t.norad)?;
+            Some(OemSegment {
+                object_name: el.object_name.clone().unwrap_or_default(),
+                object_id: t.norad.to_string(),
+                center: "EARTH".into(),
+                frame: "GCRF".into(),
+                comments: vec![format!(
+                    "SP truth: EGM96 {}x{}, Sun/Moon, Harris-Priester drag B = {:.5} m2/kg, SRP",
+                    t.force.gravity_degree,
+                    t.force.gravity_order,
+                    t.force
+                        .drag
+                        .map_or(0.0, |d| d.coefficient * d.area_to_mass_m2_kg)
+                )],
+                states,
+                covariances: Vec::new(),
+            })
+        })
+        .collect();
+    std::fs::write(
+        path,
+        write_oem(
+            &segments,
+            "APOSOS-SIM",
+            aposos_formats::Epoch::now_utc_micros(),
+        ),
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "SP truth for {} object(s) in {:.1} s; ephemerides in {}",
+        segments.len(),
+        started.elapsed().as_secs_f64(),
+        path.display()
     );
     Ok(())
 }
