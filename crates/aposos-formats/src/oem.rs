@@ -186,7 +186,16 @@ pub fn read_oem(source: &str, text: &str) -> (Vec<OemSegment>, Vec<ParseError>) 
         }
         let kv = line.split_once('=').map(|(k, v)| (k.trim(), v.trim()));
         match part {
-            Part::Header => {}
+            Part::Header => {
+                if kv.is_none() {
+                    errors.push(err(
+                        source,
+                        line_no,
+                        "header",
+                        format!("not KEY = value before any META_START: {line:?}"),
+                    ));
+                }
+            }
             Part::Meta => {
                 let (Some(c), Some((k, v))) = (cur.as_mut(), kv) else {
                     errors.push(err(
@@ -216,7 +225,15 @@ pub fn read_oem(source: &str, text: &str) -> (Vec<OemSegment>, Vec<ParseError>) 
                 }
             }
             Part::Data => {
-                let Some(c) = cur.as_mut() else { continue };
+                let Some(c) = cur.as_mut() else {
+                    errors.push(err(
+                        source,
+                        line_no,
+                        "ephemeris line",
+                        format!("outside a segment (no META_START): {line:?}"),
+                    ));
+                    continue;
+                };
                 let f: Vec<&str> = line.split_whitespace().collect();
                 let nums: Option<Vec<f64>> = f.get(1..7).and_then(|xs| {
                     xs.iter()
@@ -379,6 +396,36 @@ mod tests {
         assert_eq!(errors.len(), 1);
         let e = errors[0].to_string();
         assert!(e.contains("b.oem") && e.contains("ephemeris line"), "{e}");
+    }
+
+    #[test]
+    fn every_truncation_and_many_corruptions_read_without_panic() {
+        let t0 = Epoch::parse_iso("2026-05-21T00:00:00").unwrap();
+        let text = write_oem(&[seg(), seg()], "APOSOS", t0);
+        let mut cut = text.len();
+        while cut > 0 {
+            cut -= 1;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let _ = read_oem("t", &text[..cut]);
+        }
+        let bytes = text.as_bytes();
+        for (i, repl) in (0..bytes.len())
+            .step_by(7)
+            .zip([b'=', b' ', b'\n', b'x', b'-', b'9'].iter().cycle())
+        {
+            let mut b = bytes.to_vec();
+            b[i] = *repl;
+            let (segs, errors) = read_oem("t", &String::from_utf8_lossy(&b));
+            // A segment lost to a corrupted byte is never lost silently. (A corrupted
+            // META_START of the second segment also costs the first one: its metadata
+            // lines then fall inside the first segment's data.)
+            assert!(
+                segs.len() == 2 || !errors.is_empty(),
+                "{i}: a segment lost silently"
+            );
+        }
     }
 
     #[test]
