@@ -103,6 +103,7 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     }
     let start = std::time::Instant::now();
     let mut fitted = Vec::new();
+    let mut covariances = Vec::new();
     let mut reports = Vec::new();
     let mut failed = 0;
     for (norad, obs) in &by_object {
@@ -141,6 +142,7 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
                 e.element_set_no = e.element_set_no.saturating_add(1) % 10_000;
                 e.omm.originator = Some("APOSOS".into());
                 fitted.push(e);
+                covariances.push(fit.covariance_rtn);
             }
             Err(e) => {
                 eprintln!("{norad}: fit failed: {e}");
@@ -156,6 +158,18 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     let report = serde_json::to_string_pretty(&reports).context("cannot write the report")?;
     let text = match elements_format {
         None => report.clone() + "\n",
+        Some(ElementsFormat::OmmKvn) => {
+            // One OMM per object with its covariance (RTN at epoch, CCSDS 502.0-B-3 §4.2.6).
+            let mut text = String::new();
+            for (e, c) in fitted.iter().zip(&covariances) {
+                text.push_str(
+                    &write_elements(std::slice::from_ref(e), aposos_formats::Format::OmmKvn)
+                        .context("cannot write the fitted elements")?,
+                );
+                text.push_str(&omm_covariance_kvn(c));
+            }
+            text
+        }
         Some(f) => {
             write_elements(&fitted, f.to_format()).context("cannot write the fitted elements")?
         }
@@ -436,4 +450,20 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
         anyhow::bail!("no orbit could be fitted");
     }
     Ok(())
+}
+
+/// The covariance block of an OMM in KVN: RTN, lower triangle (km², km²/s, km²/s²).
+fn omm_covariance_kvn(c: &[[f64; 6]; 6]) -> String {
+    const NAMES: [&str; 6] = ["X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT"];
+    let mut s = String::from("COV_REF_FRAME       = RTN\n");
+    for i in 0..6 {
+        for j in 0..=i {
+            s.push_str(&format!(
+                "{:<19} = {:.9e}\n",
+                format!("C{}_{}", NAMES[i], NAMES[j]),
+                c[i][j]
+            ));
+        }
+    }
+    s
 }

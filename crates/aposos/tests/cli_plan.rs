@@ -907,6 +907,35 @@ fn od_sp_writes_an_oem_with_covariance_and_a_report() {
     // The truth is SGP4, not the SP force model: the fit shows that as a misfit of
     // arcseconds to tens of arcseconds, never a failure.
     assert!(fit["rms_arcsec"].as_f64().unwrap() < 60.0, "{fit}");
+    // The SGP4 fit of the same object as an OMM with its RTN covariance (21 terms),
+    // which reads back as an element set.
+    let kvn = dir.join("fit.kvn");
+    let o = aposos(&[
+        "od",
+        "--obs",
+        &p(&obs),
+        "--initial",
+        &p(&truth),
+        "--norad",
+        &norad.to_string(),
+        "--format",
+        "omm-kvn",
+        "--output",
+        &p(&kvn),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&kvn).unwrap();
+    assert!(text.contains("COV_REF_FRAME       = RTN"), "{text}");
+    let cov = &text[text.find("COV_REF_FRAME").unwrap()..];
+    let terms = cov
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with('C') && l.contains(" = "))
+        .count();
+    assert_eq!(terms, 21, "{text}");
+    let o = aposos(&["convert", "--elements", &p(&kvn), "--to", "3le"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
     // An element-set format is refused for SP with a clear message.
     let o = aposos(&[
         "od",
