@@ -6,17 +6,16 @@
 
 use crate::rng::{key_of, Rng};
 use crate::simulate::offset_radec;
-use aposos_astro::topocentric::{norm, radec_rad, sub};
+use aposos_astro::topocentric::radec_rad;
 use aposos_astro::{Eop, Geodetic, Vec3};
 use aposos_formats::obs::{Angles, Observation, RaDecFrame};
 use aposos_formats::{ElementSet, Epoch};
 use aposos_orbit::od::prepare_measurements;
+use aposos_orbit::od::report::line_of_sight;
 use aposos_orbit::od::sp_fit::sgp4_state_gcrs;
 use aposos_orbit::sp::{ForceModel, SpPropagator, SpState};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-
-const C_KM_S: f64 = 299_792.458;
 
 /// One object's SP truth: its state at the start and the force model it obeys.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,9 +107,7 @@ pub fn reobserve_with_sp_truth(
                 let Ok(s) = prop.propagate(m.time) else {
                     return (norad, None);
                 };
-                let rho = sub(s.position_km, m.site_gcrs_km);
-                let tau = norm(rho) / C_KM_S;
-                let rho = [0, 1, 2].map(|j| rho[j] - s.velocity_km_s[j] * tau);
+                let (rho, _) = line_of_sight(m, s.position_km, s.velocity_km_s);
                 let (ra, dec) = radec_rad(rho);
                 let (dx, dy) = (noise_arcsec * rng.normal(), noise_arcsec * rng.normal());
                 let (ra_o, dec_o) =

@@ -10,6 +10,29 @@ use clap::ValueEnum;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
+/// Every residual of a fit as JSON.
+fn residuals_json(residuals: &[aposos_orbit::od::FitResidual]) -> Vec<serde_json::Value> {
+    residuals
+        .iter()
+        .map(|r| {
+            json!({
+                "station": r.station,
+                "time_utc": format!("{}Z", r.time.to_iso()),
+                "ra_arcsec": r.ra_arcsec,
+                "dec_arcsec": r.dec_arcsec,
+                "along_arcsec": r.along_arcsec,
+                "cross_arcsec": r.cross_arcsec,
+                "outlier": r.outlier,
+            })
+        })
+        .collect()
+}
+
+/// The sigmas of the RTN position (km).
+fn sigma_rtn_km(c: &[[f64; 6]; 6]) -> [f64; 3] {
+    [c[0][0].sqrt(), c[1][1].sqrt(), c[2][2].sqrt()]
+}
+
 /// The JSON report of one fit.
 fn fit_json(norad: u32, fit: &Sgp4Fit) -> serde_json::Value {
     let e = &fit.elements;
@@ -33,20 +56,8 @@ fn fit_json(norad: u32, fit: &Sgp4Fit) -> serde_json::Value {
         "iterations": fit.iterations,
         "converged": fit.converged,
         "covariance_rtn_km_km_s": fit.covariance_rtn,
-        "sigma_rtn_km": [
-            fit.covariance_rtn[0][0].sqrt(),
-            fit.covariance_rtn[1][1].sqrt(),
-            fit.covariance_rtn[2][2].sqrt()
-        ],
-        "residuals": fit.residuals.iter().map(|r| json!({
-            "station": r.station,
-            "time_utc": format!("{}Z", r.time.to_iso()),
-            "ra_arcsec": r.ra_arcsec,
-            "dec_arcsec": r.dec_arcsec,
-            "along_arcsec": r.along_arcsec,
-            "cross_arcsec": r.cross_arcsec,
-            "outlier": r.outlier,
-        })).collect::<Vec<_>>(),
+        "sigma_rtn_km": sigma_rtn_km(&fit.covariance_rtn),
+        "residuals": residuals_json(&fit.residuals),
     })
 }
 
@@ -269,20 +280,8 @@ fn sp_fit_json(norad: u32, fit: &aposos_orbit::od::SpFit) -> serde_json::Value {
         "converged": fit.converged,
         "covariance_gcrf": fit.covariance,
         "covariance_rtn_km_km_s": fit.covariance_rtn,
-        "sigma_rtn_km": [
-            fit.covariance_rtn[0][0].sqrt(),
-            fit.covariance_rtn[1][1].sqrt(),
-            fit.covariance_rtn[2][2].sqrt()
-        ],
-        "residuals": fit.residuals.iter().map(|r| json!({
-            "station": r.station,
-            "time_utc": format!("{}Z", r.time.to_iso()),
-            "ra_arcsec": r.ra_arcsec,
-            "dec_arcsec": r.dec_arcsec,
-            "along_arcsec": r.along_arcsec,
-            "cross_arcsec": r.cross_arcsec,
-            "outlier": r.outlier,
-        })).collect::<Vec<_>>(),
+        "sigma_rtn_km": sigma_rtn_km(&fit.covariance_rtn),
+        "residuals": residuals_json(&fit.residuals),
     })
 }
 

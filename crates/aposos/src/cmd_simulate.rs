@@ -171,7 +171,8 @@ fn sp_truth(
         objects.iter().map(|o| o.elements.clone()).collect();
     // B = B*/(ρ₀R⊕/2), within 0.002–0.2 m²/kg; C_D 2.2; SRP C_R 1.3 at 0.01 m²/kg.
     let force_of = |el: &aposos_formats::ElementSet| {
-        let b = (el.bstar_per_earth_radii / (2.461e-5 * 6.378_135e6 / 2.0)).clamp(0.002, 0.2);
+        let b = (el.bstar_per_earth_radii / aposos_orbit::od::sp_fit::BSTAR_PER_BALLISTIC)
+            .clamp(0.002, 0.2);
         ForceModel {
             drag: Some(SurfaceForce {
                 coefficient: 2.2,

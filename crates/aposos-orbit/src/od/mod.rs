@@ -6,6 +6,7 @@ pub mod iod;
 pub mod linalg;
 pub mod lsq;
 pub mod measurement;
+pub mod report;
 pub mod sgp4_fit;
 pub mod sp_fit;
 

@@ -16,9 +16,10 @@
 
 use super::lsq::{solve, LsqError, LsqOptions};
 use super::measurement::AngleMeasurement;
+use super::report::{covariance_in_rtn, fit_residual, line_of_sight, radec_residual_rad};
 use crate::sgp4::Sgp4;
 use aposos_astro::frames::{mxv, Vec3};
-use aposos_astro::topocentric::{cross, norm, radec_rad, sub, C_KM_S};
+use aposos_astro::topocentric::{cross, norm};
 use aposos_formats::{ElementSet, Epoch};
 use std::f64::consts::TAU;
 
@@ -195,20 +196,9 @@ fn direction(sat: &Sgp4, m: &AngleMeasurement, dt_s: f64) -> Option<Vec3> {
     let s = sat.propagate(t.minutes_since(sat.epoch())).ok()?;
     let r = mxv(&m.teme_to_gcrs, s.position_km);
     let v = mxv(&m.teme_to_gcrs, s.velocity_km_s);
-    let mut rho = sub(r, m.site_gcrs_km);
-    let tau = norm(rho) / C_KM_S;
-    for k in 0..3 {
-        rho[k] -= v[k] * tau;
-    }
+    let (rho, _) = line_of_sight(m, r, v);
     let d = norm(rho);
     Some(rho.map(|x| x / d))
-}
-
-/// Measured minus computed (ΔRA·cos Dec, ΔDec) in radians.
-fn residual(m: &AngleMeasurement, u: Vec3) -> [f64; 2] {
-    let (ra, dec) = radec_rad(u);
-    let dra = (m.ra_rad - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
-    [dra * dec.cos(), m.dec_rad - dec]
 }
 
 /// Fits SGP4 elements to `measurements`, starting from `initial`.
@@ -274,7 +264,7 @@ pub fn fit_sgp4(
         let mut out: Vec<[f64; 2]> = measurements
             .iter()
             .map(|m| {
-                let r = residual(m, direction(&sat, m, 0.0)?);
+                let r = radec_residual_rad(m, direction(&sat, m, 0.0)?);
                 Some([r[0] / m.sigma_rad, r[1] / m.sigma_rad])
             })
             .collect::<Option<_>>()?;
@@ -303,27 +293,11 @@ pub fn fit_sgp4(
         let (Some(u0), Some(u1)) = (direction(&sat, m, 0.0), direction(&sat, m, 1.0)) else {
             continue;
         };
-        let r = residual(m, u0);
-        let ((ra, dec), (ra1, dec1)) = (radec_rad(u0), radec_rad(u1));
-        let mut da = (ra1 - ra + 3.0 * std::f64::consts::PI).rem_euclid(TAU) - std::f64::consts::PI;
-        da *= dec.cos();
-        let dd = dec1 - dec;
-        let h = da.hypot(dd).max(1e-300);
-        let (ua, ud) = (da / h, dd / h);
-        let as_ = |x: f64| x.to_degrees() * 3600.0;
+        let res = fit_residual(m, u0, u1, sol.used[k]);
         if sol.used[k] {
-            sum2 += as_(r[0]).powi(2) + as_(r[1]).powi(2);
+            sum2 += res.ra_arcsec.powi(2) + res.dec_arcsec.powi(2);
         }
-        residuals.push(FitResidual {
-            index: m.index,
-            station: m.station.clone(),
-            time: m.time,
-            ra_arcsec: as_(r[0]),
-            dec_arcsec: as_(r[1]),
-            along_arcsec: as_(r[0] * ua + r[1] * ud),
-            cross_arcsec: as_(-r[0] * ud + r[1] * ua),
-            outlier: !sol.used[k],
-        });
+        residuals.push(res);
     }
     let used = sol.used[..measurements.len()]
         .iter()
@@ -357,8 +331,7 @@ pub fn fit_sgp4(
     let s0 = sat
         .propagate(0.0)
         .map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
-    let rot = rtn_matrix(s0.position_km, s0.velocity_km_s);
-    // C_rtn = R6 · G · C · Gᵀ · R6ᵀ
+    // C_teme = G · C · Gᵀ, then to RTN.
     let mut c_teme = [[0.0; 6]; 6];
     for i in 0..6 {
         for j in 0..6 {
@@ -371,25 +344,7 @@ pub fn fit_sgp4(
             c_teme[i][j] = s * scale;
         }
     }
-    let r6 = |i: usize, k: usize| -> f64 {
-        if (i < 3) == (k < 3) {
-            rot[i % 3][k % 3]
-        } else {
-            0.0
-        }
-    };
-    let mut covariance_rtn = [[0.0; 6]; 6];
-    for i in 0..6 {
-        for j in 0..6 {
-            let mut s = 0.0;
-            for a in 0..6 {
-                for b in 0..6 {
-                    s += r6(i, a) * c_teme[a][b] * r6(j, b);
-                }
-            }
-            covariance_rtn[i][j] = s;
-        }
-    }
+    let covariance_rtn = covariance_in_rtn(&c_teme, s0.position_km, s0.velocity_km_s);
     Ok(Sgp4Fit {
         elements: el,
         rms_arcsec: (sum2 / (2 * used.max(1)) as f64).sqrt(),

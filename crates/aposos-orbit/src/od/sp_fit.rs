@@ -12,17 +12,16 @@
 
 use super::lsq::{solve_with_jacobian, LsqError, LsqOptions};
 use super::measurement::AngleMeasurement;
+use super::report::{covariance_in_rtn, fit_residual, line_of_sight, radec_residual_rad};
 use super::sgp4_fit::{rtn_matrix, FitResidual, PriorErrors};
 use crate::sgp4::Sgp4;
 use crate::sp::{ForceModel, Parameter, SpError, SpPropagator, SurfaceForce};
-use aposos_astro::topocentric::{norm, radec_rad, sub};
+use aposos_astro::topocentric::norm;
 use aposos_astro::{Eop, Vec3};
 use aposos_formats::{ElementSet, Epoch};
-use std::f64::consts::{PI, TAU};
 
-const C_KM_S: f64 = 299_792.458;
 /// ρ₀·R⊕/2 in the B* definition (1/earth radii per m²/kg).
-const BSTAR_PER_BALLISTIC: f64 = 2.461e-5 * 6.378_135e6 / 2.0;
+pub const BSTAR_PER_BALLISTIC: f64 = 2.461e-5 * 6.378_135e6 / 2.0;
 
 /// Options of an SP fit.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,24 +134,9 @@ pub fn sgp4_state_gcrs(el: &ElementSet, time: Epoch, eop: &Eop) -> Result<(Vec3,
     ))
 }
 
-/// Topocentric line of sight with one light-time step: (ρ, τ).
-fn line_of_sight(m: &AngleMeasurement, r: Vec3, v: Vec3) -> (Vec3, f64) {
-    let rho = sub(r, m.site_gcrs_km);
-    let tau = norm(rho) / C_KM_S;
-    ([0, 1, 2].map(|k| rho[k] - v[k] * tau), tau)
-}
-
-fn wrap(a: f64) -> f64 {
-    (a + 3.0 * PI).rem_euclid(TAU) - PI
-}
-
 /// Normalised residual pair for line of sight `rho`.
 fn residual(m: &AngleMeasurement, rho: Vec3) -> [f64; 2] {
-    let (ra, dec) = radec_rad(rho);
-    [
-        wrap(m.ra_rad - ra) * dec.cos() / m.sigma_rad,
-        (m.dec_rad - dec) / m.sigma_rad,
-    ]
+    radec_residual_rad(m, rho).map(|x| x / m.sigma_rad)
 }
 
 struct Setup<'a> {
@@ -384,26 +368,11 @@ pub fn fit_sp(
         let (rho0, _) = line_of_sight(m, s.position_km, s.velocity_km_s);
         let later = [0, 1, 2].map(|k| s.position_km[k] + s.velocity_km_s[k]);
         let (rho1, _) = line_of_sight(m, later, s.velocity_km_s);
-        let res = residual(m, rho0).map(|x| x * m.sigma_rad);
-        let ((ra, dec), (ra1, dec1)) = (radec_rad(rho0), radec_rad(rho1));
-        let da = wrap(ra1 - ra) * dec.cos();
-        let dd = dec1 - dec;
-        let h = da.hypot(dd).max(1e-300);
-        let (ua, ud) = (da / h, dd / h);
-        let as_ = |x: f64| x.to_degrees() * 3600.0;
+        let res = fit_residual(m, rho0, rho1, sol.used[i]);
         if sol.used[i] {
-            sum2 += as_(res[0]).powi(2) + as_(res[1]).powi(2);
+            sum2 += res.ra_arcsec.powi(2) + res.dec_arcsec.powi(2);
         }
-        residuals[i] = Some(FitResidual {
-            index: m.index,
-            station: m.station.clone(),
-            time: m.time,
-            ra_arcsec: as_(res[0]),
-            dec_arcsec: as_(res[1]),
-            along_arcsec: as_(res[0] * ua + res[1] * ud),
-            cross_arcsec: as_(-res[0] * ud + res[1] * ua),
-            outlier: !sol.used[i],
-        });
+        residuals[i] = Some(res);
     }
     let residuals: Vec<FitResidual> = residuals.into_iter().flatten().collect();
     let used = sol.used[..measurements.len()]
@@ -416,26 +385,11 @@ pub fn fit_sp(
         .iter()
         .map(|row| row.iter().map(|c| c * scale).collect())
         .collect();
-    let rot = rtn_matrix(r, v);
-    let r6 = |i: usize, k: usize| -> f64 {
-        if (i < 3) == (k < 3) {
-            rot[i % 3][k % 3]
-        } else {
-            0.0
-        }
-    };
-    let mut covariance_rtn = [[0.0; 6]; 6];
-    for i in 0..6 {
-        for j in 0..6 {
-            let mut s = 0.0;
-            for a in 0..6 {
-                for b in 0..6 {
-                    s += r6(i, a) * covariance[a][b] * r6(j, b);
-                }
-            }
-            covariance_rtn[i][j] = s;
-        }
+    let mut c6 = [[0.0; 6]; 6];
+    for (i, row) in c6.iter_mut().enumerate() {
+        row.copy_from_slice(&covariance[i][..6]);
     }
+    let covariance_rtn = covariance_in_rtn(&c6, r, v);
     Ok(SpFit {
         epoch,
         position_km: r,

@@ -17,6 +17,7 @@ use super::gravity::GravityField;
 use aposos_astro::frames::{mtxv, mxv};
 use aposos_astro::shadow::ShadowGeometry;
 use aposos_astro::sun_moon::AU_KM;
+use aposos_astro::topocentric::norm;
 use aposos_astro::Vec3;
 
 /// Gravitational parameter of the Sun (km³/s², DE440).
@@ -98,10 +99,6 @@ impl Accelerations {
         }
         a
     }
-}
-
-fn norm(a: Vec3) -> f64 {
-    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
 }
 
 fn third_body(r: Vec3, body: Vec3, gm: f64) -> Vec3 {

@@ -14,6 +14,7 @@ use super::environment::{Environment, Snapshot};
 use super::forces::{ForceModel, GM_MOON_KM3_S2, GM_SUN_KM3_S2};
 use super::gravity::GravityField;
 use aposos_astro::frames::{mxm, mxv, transpose};
+use aposos_astro::topocentric::norm;
 use aposos_astro::{Eop, Vec3};
 use aposos_formats::Epoch;
 
@@ -77,10 +78,6 @@ pub struct SpPropagator<'a> {
     y: Vec<f64>,
     t_s: f64,
     integrator: Dop853,
-}
-
-fn norm(a: Vec3) -> f64 {
-    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
 }
 
 /// ∂a/∂r of a point mass `gm` at `body` (tidal term), added to `m`.
