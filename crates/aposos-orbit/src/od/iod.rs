@@ -73,7 +73,7 @@ pub fn lagrange_fg(r0: Vec3, v0: Vec3, dt: f64) -> Option<(f64, f64)> {
 }
 
 /// Two-body position `dt` seconds from state (r0, v0).
-fn kepler_position(r0: Vec3, v0: Vec3, dt: f64) -> Option<Vec3> {
+pub(crate) fn kepler_position(r0: Vec3, v0: Vec3, dt: f64) -> Option<Vec3> {
     let (f, g) = lagrange_fg(r0, v0, dt)?;
     Some(std::array::from_fn(|k| f * r0[k] + g * v0[k]))
 }
@@ -145,7 +145,7 @@ pub struct InitialOrbit {
     pub ranges_km: [f64; 3],
 }
 
-fn los(m: &AngleMeasurement) -> Vec3 {
+pub(crate) fn los(m: &AngleMeasurement) -> Vec3 {
     unit_vector(m.ra_rad, m.dec_rad)
 }
 

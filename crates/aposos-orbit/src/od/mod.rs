@@ -2,7 +2,9 @@
 //! least-squares solver, SGP4 element fitting, special-perturbations state fitting and
 //! initial orbits.
 
+pub mod gooding;
 pub mod iod;
+pub mod lambert;
 pub mod linalg;
 pub mod lsq;
 pub mod measurement;
