@@ -3,6 +3,7 @@
 //! network observation simulator, and station diagnostics.
 
 pub mod correlate;
+pub(crate) mod cross_pass;
 pub mod diagnostics;
 pub mod linkage;
 pub mod qc;

@@ -182,12 +182,22 @@ fn gooding_finds_orbits_on_long_arcs_and_across_revolutions() {
     type Case = (Regime, [Option<f64>; 3], u32, f64);
     let cases: [Case; 4] = [
         // Short arc: Gauss's territory; Gooding must agree.
-        (Regime::SunSynchronous, [Some(0.0), Some(2.0), Some(4.0)], 0, 0.01),
+        (
+            Regime::SunSynchronous,
+            [Some(0.0), Some(2.0), Some(4.0)],
+            0,
+            0.01,
+        ),
         // A third of a GEO orbit, 8 hours (Gauss's series start is poor here; its
         // differential correction still recovers it).
         (Regime::Geo, [Some(0.0), Some(240.0), Some(480.0)], 0, 0.005),
         // Navigation MEO over 5 hours (⅜ of a revolution).
-        (Regime::MeoNavigation, [Some(0.0), Some(150.0), Some(300.0)], 0, 0.01),
+        (
+            Regime::MeoNavigation,
+            [Some(0.0), Some(150.0), Some(300.0)],
+            0,
+            0.01,
+        ),
         // LEO: two exposures of one pass and one of the next pass, a revolution later,
         // where Gauss finds nothing. Two-body against SGP4's J2 over a revolution: tens
         // of km, which the SGP4 fit then removes.

@@ -23,8 +23,12 @@ const RE_KM: f64 = 6378.137;
 /// Options of Gooding's method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoodingOptions {
+    /// Fewest whole revolutions between the first and third measurement tried.
+    pub min_revolutions: u32,
     /// Most whole revolutions between the first and third measurement tried.
     pub max_revolutions: u32,
+    /// Whether to try the long way round (transfer angle over 180°) as well as the short.
+    pub both_ways: bool,
     /// Geocentric radii (km) tried as the start of both ranges.
     pub radius_hypotheses_km: Vec<f64>,
     /// Ranges (km) at the first and third measurements tried first (e.g. Gauss's).
@@ -36,7 +40,9 @@ pub struct GoodingOptions {
 impl Default for GoodingOptions {
     fn default() -> Self {
         Self {
+            min_revolutions: 0,
             max_revolutions: 0,
+            both_ways: true,
             radius_hypotheses_km: vec![
                 6_700.0, 6_900.0, 7_200.0, 7_700.0, 8_500.0, 10_000.0, 13_000.0, 20_000.0,
                 26_560.0, 35_000.0, 42_164.0, 60_000.0,
@@ -47,8 +53,9 @@ impl Default for GoodingOptions {
     }
 }
 
-/// The range along `l` from `site` to geocentric radius `r` (km), if it is reached.
-fn range_to_radius(site: Vec3, l: Vec3, r: f64) -> Option<f64> {
+/// The range along the unit line of sight `l` from `site` to geocentric radius `r` (km),
+/// if it is reached.
+pub fn range_to_radius(site: Vec3, l: Vec3, r: f64) -> Option<f64> {
     let b = dot(site, l);
     let disc = b * b - dot(site, site) + r * r;
     (disc >= 0.0)
@@ -167,11 +174,7 @@ pub fn gooding(
         return Vec::new();
     }
     let (l1, l3) = (los(m1), los(m3));
-    let mut starts: Vec<[f64; 2]> = opts
-        .range_guesses_km
-        .iter()
-        .map(|&(a, b)| [a, b])
-        .collect();
+    let mut starts: Vec<[f64; 2]> = opts.range_guesses_km.iter().map(|&(a, b)| [a, b]).collect();
     for &r in &opts.radius_hypotheses_km {
         if let (Some(a), Some(b)) = (
             range_to_radius(m1.site_gcrs_km, l1, r),
@@ -181,8 +184,13 @@ pub fn gooding(
         }
     }
     let mut out: Vec<(f64, InitialOrbit)> = Vec::new();
-    for revolutions in 0..=opts.max_revolutions {
-        for long_way in [false, true] {
+    let ways: &[bool] = if opts.both_ways {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for revolutions in opts.min_revolutions..=opts.max_revolutions {
+        for &long_way in ways {
             for branch in 0..if revolutions == 0 { 1 } else { 2 } {
                 let g = Geometry {
                     ms: [m1, m2, m3],
@@ -207,8 +215,7 @@ pub fn gooding(
                     if out.iter().any(|(_, o)| norm(sub(o.position_km, r2)) < 1.0) {
                         continue;
                     }
-                    let Some((state, rms)) = refine_two_body(r2, v2, m2.time, &[m1, m2, m3])
-                    else {
+                    let Some((state, rms)) = refine_two_body(r2, v2, m2.time, &[m1, m2, m3]) else {
                         continue;
                     };
                     if rms > opts.max_rms || !above_earth(state, m1, m3, m2.time) {

@@ -2,6 +2,7 @@
 //! least-squares solver, SGP4 element fitting, special-perturbations state fitting and
 //! initial orbits.
 
+pub mod attributable;
 pub mod gooding;
 pub mod iod;
 pub mod lambert;
