@@ -33,11 +33,30 @@ fn run(engine: Engine) {
         aposos_astro::Eop::embedded(),
         PredictOptions::default(),
     );
+    // An object the catalog does not know, seen in the same three sessions.
+    let mut unknown = truth.clone();
+    unknown.norad_cat_id = 8;
+    unknown.raan_deg = (unknown.raan_deg + 70.0) % 360.0;
+    unknown.mean_anomaly_deg = (unknown.mean_anomaly_deg + 150.0) % 360.0;
+    let unknown_sat = Sgp4::new(&unknown).unwrap();
+    let mut unknown_pred = TrackPredictor::new(
+        &unknown_sat,
+        &site,
+        aposos_astro::Eop::embedded(),
+        PredictOptions::default(),
+    );
     let mut obs = Vec::new();
     for (k, start_min) in [-180.0, -120.0, -60.0].iter().enumerate() {
-        for f in 0..8 {
-            let t = now.add_ns(((start_min * 60.0 + f as f64 * 2.0) * 1e9) as i64);
-            let a = pred.angles(t).unwrap();
+        for (f, id) in (0..16).map(|f| (f % 8, if f < 8 { "t" } else { "u" })) {
+            let t = now.add_ns(
+                ((start_min * 60.0 + f as f64 * 2.0 + if id == "u" { 300.0 } else { 0.0 }) * 1e9)
+                    as i64,
+            );
+            let a = if id == "t" {
+                pred.angles(t).unwrap()
+            } else {
+                unknown_pred.angles(t).unwrap()
+            };
             obs.push(Observation {
                 station: "pk-test".into(),
                 norad_cat_id: None,
@@ -52,7 +71,7 @@ fn run(engine: Engine) {
                 angle_sigma_deg: Some(2.0 / 3600.0),
                 mag: None,
                 mag_sigma: None,
-                tracklet_id: Some(format!("t{k}")),
+                tracklet_id: Some(format!("{id}{k}")),
                 iod: None,
                 provenance: None,
             });
@@ -67,7 +86,7 @@ fn run(engine: Engine) {
         Some(&body),
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.json()["accepted"], 24);
+    assert_eq!(r.json()["accepted"], 48);
     // The job runs in the background: wait for the new element set (at most 60 s).
     let from = format!("{}Z", catalog.epoch.add_ns(-60_000_000_000).to_iso());
     let path = format!("/api/v1/gp/history?norad=7&from={from}");
@@ -83,7 +102,12 @@ fn run(engine: Engine) {
     }
     assert_eq!(history.len(), 2, "no refitted element set appeared");
     let fitted = history.iter().max_by_key(|e| e.epoch).unwrap();
-    let last = obs.iter().map(|o| o.time).max().unwrap();
+    let last = obs
+        .iter()
+        .filter(|o| o.tracklet_id.as_deref().is_some_and(|t| t.starts_with('t')))
+        .map(|o| o.time)
+        .max()
+        .unwrap();
     assert!(
         (fitted.epoch.minutes_since(last)).abs() < 0.01,
         "epoch at the last measurement"
@@ -121,6 +145,31 @@ fn run(engine: Engine) {
             .contains("1 orbits refitted"),
         "{entry}"
     );
+    // The unknown object's three tracklets became one provisional object (the top of
+    // the Alpha-5 range), with an element set near its truth and its observations filed
+    // under the new number.
+    let detail = entry["detail"].as_str().unwrap();
+    assert!(detail.contains("1 provisional objects"), "{detail}");
+    let r = srv.get("/api/v1/satcat/330000", None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rec = r.json();
+    assert_eq!(rec["PROVISIONAL"], true, "{rec}");
+    assert_eq!(rec["OBJECT_NAME"], "APOSOS-330000", "{rec}");
+    let r = srv.get("/api/v1/gp/history?norad=330000", Some("SUPARCO-viewer"));
+    let sets = read_elements("p.json", &r.body, &ReadOptions::default()).elements;
+    assert_eq!(sets.len(), 1, "{}", r.body);
+    let (u, p) = (at(&unknown), at(&sets[0]));
+    assert!(
+        d(u, p) < 5.0,
+        "provisional orbit {} km from the truth",
+        d(u, p)
+    );
+    let r = srv.get("/api/v1/observations?norad=330000", Some("SUPARCO-viewer"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json().as_array().map(|a| a.len()), Some(24), "{}", r.body);
+    // And those of the known object are filed under it: correlation is kept.
+    let r = srv.get("/api/v1/observations?norad=7", Some("SUPARCO-viewer"));
+    assert_eq!(r.json().as_array().map(|a| a.len()), Some(24), "{}", r.body);
 }
 
 #[test]

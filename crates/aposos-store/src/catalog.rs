@@ -34,8 +34,8 @@ const ES_SELECT: &str =
 /// Columns of `objects`.
 const OBJ_COLUMNS: &str =
     "norad, object_id, name, object_type, owner_code, launch_site, launch_date, \
-    decay_date, orbit_class, rcs_m2, size_m, std_mag, consortium_only, updated_us";
-const OBJ_NCOLS: usize = 14;
+    decay_date, orbit_class, rcs_m2, size_m, std_mag, consortium_only, provisional, updated_us";
+const OBJ_NCOLS: usize = 15;
 
 /// An element set to store, with its provenance.
 #[derive(Debug, Clone)]
@@ -260,6 +260,7 @@ fn element_set_from_row(row: &AnyRow) -> Result<StoredElementSet, StoreError> {
 
 fn object_from_row(row: &AnyRow) -> Result<ObjectRecord, StoreError> {
     let c: i64 = col(row, "consortium_only")?;
+    let provisional: i64 = col(row, "provisional")?;
     Ok(ObjectRecord {
         norad_cat_id: u32_col(row, "norad")?,
         object_id: col(row, "object_id")?,
@@ -274,6 +275,7 @@ fn object_from_row(row: &AnyRow) -> Result<ObjectRecord, StoreError> {
         size_m: col(row, "size_m")?,
         std_mag: col(row, "std_mag")?,
         consortium_only: c != 0,
+        provisional: provisional != 0,
     })
 }
 
@@ -343,6 +345,7 @@ fn bind_object<'q>(q: AnyQuery<'q>, o: &'q ObjectRecord, now: i64) -> AnyQuery<'
         .bind(f64_text(o.size_m))
         .bind(f64_text(o.std_mag))
         .bind(i64::from(o.consortium_only))
+        .bind(i64::from(o.provisional))
         .bind(now)
 }
 
@@ -427,6 +430,22 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(object_from_row).transpose()
+    }
+
+    /// The lowest catalog number at or above `from` that is above every stored object's
+    /// number in that range (the next provisional number to give).
+    pub async fn next_free_number(&self, from: u32) -> Result<u32, StoreError> {
+        let row =
+            sqlx::query("SELECT CAST(MAX(norad) AS BIGINT) AS m FROM objects WHERE norad >= $1")
+                .bind(i64::from(from))
+                .fetch_one(&self.pool)
+                .await?;
+        let max: Option<i64> = col(&row, "m")?;
+        match max {
+            None => Ok(from),
+            Some(m) => u32::try_from(m + 1)
+                .map_err(|_| StoreError::Corrupt(format!("catalog number {m} out of range"))),
+        }
     }
 
     /// SATCAT records matching `filter` with catalog numbers above `after`, at most `limit`, by number.

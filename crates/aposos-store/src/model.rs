@@ -185,6 +185,8 @@ pub struct ObjectRecord {
     pub std_mag: Option<f64>,
     /// Precise products of this object are consortium-only.
     pub consortium_only: bool,
+    /// Found by the network and not yet identified: its number is provisional.
+    pub provisional: bool,
 }
 
 /// One stored element set with its provenance and access fields.

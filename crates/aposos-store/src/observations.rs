@@ -198,6 +198,29 @@ impl Store {
             .collect())
     }
 
+    /// Files the uncorrelated observations `ids` under catalog number `norad` (what
+    /// linkage found they are); observations already under a number are left as they
+    /// are. Returns how many were changed.
+    pub async fn assign_observations(&self, ids: &[i64], norad: u32) -> Result<u64, StoreError> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let mut changed = 0;
+        for chunk in ids.chunks(OBS_CHUNK) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "UPDATE observations SET object_key = $1 WHERE object_key = 0 AND id IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(i64::from(norad));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            changed += q.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Observations matching `filter` that `visible` admits, after the `(time_ns, id)` cursor,
     /// at most `limit`, by time; the flag is true when more follow.
     pub async fn observations(

@@ -68,9 +68,13 @@ pub struct IodArgs {
     /// Also write the report (JSON: candidates with their tracklets, unlinked tracklets).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Most time between two linked tracklets (hours).
+    /// Most time between two linked tracklets of one pass or a slow mover (hours).
     #[arg(long, default_value_t = 6.0)]
     pub max_span_hours: f64,
+    /// Most time between two linked tracklets of different passes (LEO), and how far a
+    /// candidate reaches out for more (hours).
+    #[arg(long, default_value_t = 48.0)]
+    pub max_cross_pass_hours: f64,
     /// First provisional catalog number (Alpha-5 range by default).
     #[arg(long, default_value_t = 330_000)]
     pub first_number: u32,

@@ -209,6 +209,9 @@ pub fn iod(args: &IodArgs) -> anyhow::Result<()> {
     if !(args.max_span_hours.is_finite() && args.max_span_hours > 0.0) {
         return Err(UsageError("--max-span-hours: a positive number".into()).into());
     }
+    if !(args.max_cross_pass_hours.is_finite() && args.max_cross_pass_hours > 0.0) {
+        return Err(UsageError("--max-cross-pass-hours: a positive number".into()).into());
+    }
     if args.first_number == 0 || args.first_number > 999_999_999 {
         return Err(UsageError("--first-number: 1 to 999999999".into()).into());
     }
@@ -220,6 +223,7 @@ pub fn iod(args: &IodArgs) -> anyhow::Result<()> {
         sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
     let opts = LinkOptions {
         max_span_s: args.max_span_hours * 3600.0,
+        max_cross_pass_s: args.max_cross_pass_hours * 3600.0,
         first_number: args.first_number,
         ..LinkOptions::default()
     };

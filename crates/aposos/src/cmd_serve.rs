@@ -65,6 +65,7 @@ fn object_from_satcat(r: &SatcatRecord) -> ObjectRecord {
         size_m: r.size_m,
         std_mag: r.std_mag,
         consortium_only: false,
+        provisional: false,
     }
 }
 
@@ -149,6 +150,7 @@ pub fn demo_seed(
                 size_m: None,
                 std_mag: None,
                 consortium_only: false,
+                provisional: false,
             });
         }
     }

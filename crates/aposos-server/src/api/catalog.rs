@@ -128,6 +128,10 @@ pub struct SatcatEntry {
     /// Precise products of the object are consortium-only.
     #[serde(rename = "CONSORTIUM_ONLY")]
     pub consortium_only: bool,
+    /// Found by the network from uncorrelated tracks, not yet identified: the catalog
+    /// number and name (`APOSOS-…`) are provisional.
+    #[serde(rename = "PROVISIONAL")]
+    pub provisional: bool,
 }
 
 /// Body of `PUT /api/v1/satcat/{norad}/marking`.
@@ -497,6 +501,7 @@ async fn satcat_entries(
             size_m: r.size_m,
             std_mag: r.std_mag,
             consortium_only: r.consortium_only,
+            provisional: r.provisional,
         })
         .collect())
 }

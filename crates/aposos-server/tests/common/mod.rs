@@ -73,6 +73,7 @@ pub fn object(norad: u32, owner: &str) -> ObjectRecord {
         size_m: None,
         std_mag: None,
         consortium_only: false,
+        provisional: false,
     }
 }
 
