@@ -69,6 +69,48 @@ pub struct OmmMetadata {
     pub mean_element_theory: Option<String>,
     /// `COMMENT` lines, in order.
     pub comments: Vec<String>,
+    /// The covariance block, when the message has one.
+    pub covariance: Option<OmmCovariance>,
+}
+
+/// The covariance block of an OMM (CCSDS 502.0-B-3 §4.2.6): the position and velocity
+/// covariance at epoch, lower triangle by rows (`CX_X`, `CY_X`, `CY_Y`, … `CZ_DOT_Z_DOT`),
+/// in km², km²/s and km²/s².
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OmmCovariance {
+    /// `COV_REF_FRAME` (e.g. `RTN`, `TEME`); absent: the metadata's `REF_FRAME`.
+    pub ref_frame: Option<String>,
+    /// The 21 terms of the lower triangle, row by row.
+    pub lower: [f64; 21],
+}
+
+impl OmmCovariance {
+    /// The block of a symmetric 6×6 matrix (its lower triangle).
+    pub fn from_matrix(ref_frame: Option<String>, m: &[[f64; 6]; 6]) -> Self {
+        let mut lower = [0.0; 21];
+        let mut k = 0;
+        for (i, row) in m.iter().enumerate() {
+            for &x in &row[..=i] {
+                lower[k] = x;
+                k += 1;
+            }
+        }
+        Self { ref_frame, lower }
+    }
+
+    /// The full symmetric 6×6 matrix.
+    #[allow(clippy::needless_range_loop)] // (i, j) and (j, i) both filled
+    pub fn matrix(&self) -> [[f64; 6]; 6] {
+        let mut m = [[0.0; 6]; 6];
+        let mut k = 0;
+        for i in 0..6 {
+            for j in 0..=i {
+                (m[i][j], m[j][i]) = (self.lower[k], self.lower[k]);
+                k += 1;
+            }
+        }
+        m
+    }
 }
 
 impl ElementSet {

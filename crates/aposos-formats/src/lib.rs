@@ -23,7 +23,9 @@ pub mod tle;
 
 pub use alpha5::{decode_alpha5, encode_alpha5, Alpha5Error};
 pub use detect::{detect_format, read_as, read_elements, write_elements, Format, UnknownFormat};
-pub use element_set::{ElementSet, OmmMetadata, OMM_MAX_CATALOG_NUMBER, TLE_MAX_CATALOG_NUMBER};
+pub use element_set::{
+    ElementSet, OmmCovariance, OmmMetadata, OMM_MAX_CATALOG_NUMBER, TLE_MAX_CATALOG_NUMBER,
+};
 pub use epoch::{Epoch, EpochError};
 pub use error::{ParseError, SourcePos, Warning, WriteError};
 pub use omm::csv::{read_omm_csv, write_omm_csv};

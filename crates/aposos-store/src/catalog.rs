@@ -184,6 +184,10 @@ fn meta_json(m: &OmmMetadata) -> String {
         "time_system": m.time_system,
         "mean_element_theory": m.mean_element_theory,
         "comments": m.comments,
+        "covariance": m.covariance.as_ref().map(|c| serde_json::json!({
+            "ref_frame": c.ref_frame,
+            "lower": c.lower.to_vec(),
+        })),
     })
     .to_string()
 }
@@ -209,6 +213,26 @@ fn meta_from_json(text: &str) -> Result<OmmMetadata, StoreError> {
                     .collect()
             })
             .unwrap_or_default(),
+        covariance: match v.get("covariance").filter(|c| !c.is_null()) {
+            None => None,
+            Some(c) => {
+                let lower: Vec<f64> = c
+                    .get("lower")
+                    .and_then(|l| l.as_array())
+                    .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+                    .unwrap_or_default();
+                let lower: [f64; 21] = lower.try_into().map_err(|_| {
+                    StoreError::Corrupt("omm_meta: covariance needs 21 terms".into())
+                })?;
+                Some(aposos_formats::OmmCovariance {
+                    ref_frame: c
+                        .get("ref_frame")
+                        .and_then(|x| x.as_str())
+                        .map(str::to_string),
+                    lower,
+                })
+            }
+        },
     })
 }
 
@@ -684,6 +708,14 @@ mod tests {
             ..OmmMetadata::default()
         };
         assert_eq!(meta_from_json(&meta_json(&m)).unwrap(), m);
+        let with_cov = OmmMetadata {
+            covariance: Some(aposos_formats::OmmCovariance {
+                ref_frame: Some("RTN".into()),
+                lower: std::array::from_fn(|i| 1e-3 * (i as f64 + 1.0) / 3.0),
+            }),
+            ..m
+        };
+        assert_eq!(meta_from_json(&meta_json(&with_cov)).unwrap(), with_cov);
         assert_eq!(meta_json(&OmmMetadata::default()), "{}");
         assert_eq!(meta_from_json("{}").unwrap(), OmmMetadata::default());
     }

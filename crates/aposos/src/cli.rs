@@ -99,9 +99,10 @@ pub struct OdArgs {
     /// (numerical: EGM96 20×20, Sun, Moon, Harris–Priester drag, SRP; GCRF state and C_D).
     #[arg(long, default_value = "sgp4")]
     pub model: String,
-    /// Output: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv (sgp4), oem (sp: CCSDS
-    /// 502.0-B-3 with covariance), or json (the fit report: orbit, RMS, covariance in
-    /// RTN, every residual).
+    /// Output: 3le, tle, omm-kvn, omm-xml, omm-json, omm-csv (the OMMs with the RTN
+    /// covariance; with sp, SGP4 mean elements fitted to the SP ephemeris), oem (sp only:
+    /// CCSDS 502.0-B-3 with covariance), or json (the fit report: orbit, RMS, covariance
+    /// in RTN, every residual).
     #[arg(long, default_value = "omm-json")]
     pub format: String,
     /// Only these objects (catalog numbers); repeat for several.

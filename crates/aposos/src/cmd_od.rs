@@ -83,7 +83,7 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     }
     let Some(initial) = &args.initial else {
         return Err(UsageError(
-            "--initial FILE is needed: initial orbit determination from angles alone is not built yet".into(),
+            "--initial FILE is needed (for objects the catalog lacks, `aposos iod` makes initial orbits from angles)".into(),
         )
         .into());
     };
@@ -114,7 +114,6 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     }
     let start = std::time::Instant::now();
     let mut fitted = Vec::new();
-    let mut covariances = Vec::new();
     let mut reports = Vec::new();
     let mut failed = 0;
     for (norad, obs) in &by_object {
@@ -152,8 +151,13 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
                 let mut e = fit.elements.clone();
                 e.element_set_no = e.element_set_no.saturating_add(1) % 10_000;
                 e.omm.originator = Some("APOSOS".into());
+                // The covariance block (RTN at epoch, CCSDS 502.0-B-3 §4.2.6) in every OMM
+                // encoding; TLEs cannot carry it.
+                e.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
+                    Some("RTN".into()),
+                    &fit.covariance_rtn,
+                ));
                 fitted.push(e);
-                covariances.push(fit.covariance_rtn);
             }
             Err(e) => {
                 eprintln!("{norad}: fit failed: {e}");
@@ -169,18 +173,6 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
     let report = serde_json::to_string_pretty(&reports).context("cannot write the report")?;
     let text = match elements_format {
         None => report.clone() + "\n",
-        Some(ElementsFormat::OmmKvn) => {
-            // One OMM per object with its covariance (RTN at epoch, CCSDS 502.0-B-3 §4.2.6).
-            let mut text = String::new();
-            for (e, c) in fitted.iter().zip(&covariances) {
-                text.push_str(
-                    &write_elements(std::slice::from_ref(e), aposos_formats::Format::OmmKvn)
-                        .context("cannot write the fitted elements")?,
-                );
-                text.push_str(&omm_covariance_kvn(c));
-            }
-            text
-        }
         Some(f) => {
             write_elements(&fitted, f.to_format()).context("cannot write the fitted elements")?
         }
@@ -297,15 +289,17 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
     use aposos_orbit::od::{fit_sp, SpFitOptions};
     use aposos_orbit::sp::SpPropagator;
     use rayon::prelude::*;
-    let oem = match args.format.as_str() {
-        "json" => false,
-        "oem" => true,
-        f => {
-            return Err(UsageError(format!(
-                "--format {f:?} with --model sp: oem or json (element-set formats hold SGP4 mean elements: use --model sgp4)"
-            ))
-            .into())
-        }
+    let (oem, elements_format) = match args.format.as_str() {
+        "json" => (false, None),
+        "oem" => (true, None),
+        f => (
+            false,
+            Some(ElementsFormat::from_str(f, false).map_err(|_| {
+                UsageError(format!(
+                    "--format {f:?} with --model sp: oem, json, or an element-set format (3le, tle, omm-kvn, omm-xml, omm-json, omm-csv: SGP4 mean elements fitted to the SP ephemeris)"
+                ))
+            })?),
+        ),
     };
     if !(args.step_s.is_finite() && args.step_s >= 1.0) {
         return Err(UsageError("--step-s: at least 1 second".into()).into());
@@ -341,7 +335,14 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
     };
     let start = std::time::Instant::now();
     let work: Vec<(&u32, &Vec<Observation>)> = by_object.iter().collect();
-    type Fitted = Result<(aposos_orbit::od::SpFit, Option<OemSegment>), String>;
+    type Fitted = Result<
+        (
+            aposos_orbit::od::SpFit,
+            Option<OemSegment>,
+            Option<aposos_formats::ElementSet>,
+        ),
+        String,
+    >;
     let results: Vec<(u32, Fitted)> = work
         .par_iter()
         .map(|(norad, obs)| {
@@ -400,15 +401,46 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
             } else {
                 None
             };
-            (norad, Ok((fit, segment)))
+            let mean = match elements_format {
+                None => None,
+                Some(_) => {
+                    use aposos_orbit::od::sp_mean::{mean_elements_from_sp, SpMeanOptions};
+                    let first = meas.iter().map(|m| m.time).min().unwrap_or(fit.epoch);
+                    let mean_opts = SpMeanOptions {
+                        from: first,
+                        step_s: args.step_s,
+                    };
+                    match mean_elements_from_sp(&fit, init, &eop, &mean_opts) {
+                        Ok(m) => {
+                            let mut e = m.elements;
+                            e.element_set_no = init.element_set_no.saturating_add(1) % 10_000;
+                            e.omm.originator = Some("APOSOS".into());
+                            let radius_km = aposos_astro::topocentric::norm(fit.position_km);
+                            e.omm.comments = vec![format!(
+                                "APOSOS SP fit ({} used, {} rejected, rms {:.2} arcsec); SGP4 mean elements fitted to its ephemeris over the arc, rms {:.2} arcsec geocentric (about {:.2} km); covariance: the SP fit's, RTN at epoch",
+                                fit.used, fit.rejected, fit.rms_arcsec, m.rms_arcsec,
+                                m.rms_arcsec / 206_264.806 * radius_km
+                            )];
+                            e.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
+                                Some("RTN".into()),
+                                &fit.covariance_rtn,
+                            ));
+                            Some(e)
+                        }
+                        Err(e) => return (norad, Err(e.to_string())),
+                    }
+                }
+            };
+            (norad, Ok((fit, segment, mean)))
         })
         .collect();
     let mut reports = Vec::new();
     let mut segments = Vec::new();
+    let mut means = Vec::new();
     let mut failed = 0;
     for (norad, r) in results {
         match r {
-            Ok((fit, seg)) => {
+            Ok((fit, seg, mean)) => {
                 eprintln!(
                     "{norad}: {} used, {} rejected, rms {:.2}\", sigma RTN ({:.4}, {:.4}, {:.4}) km{}",
                     fit.used,
@@ -421,6 +453,7 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
                 );
                 reports.push(sp_fit_json(norad, &fit));
                 segments.extend(seg);
+                means.extend(mean);
             }
             Err(e) => {
                 eprintln!("{norad}: fit failed: {e}");
@@ -434,10 +467,12 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64()
     );
     let report = serde_json::to_string_pretty(&reports).context("cannot write the report")?;
-    let text = if oem {
-        write_oem(&segments, "APOSOS", aposos_formats::Epoch::now_utc_micros())
-    } else {
-        report.clone() + "\n"
+    let text = match elements_format {
+        Some(f) => {
+            write_elements(&means, f.to_format()).context("cannot write the mean elements")?
+        }
+        None if oem => write_oem(&segments, "APOSOS", aposos_formats::Epoch::now_utc_micros()),
+        None => report.clone() + "\n",
     };
     match &args.output {
         Some(p) => {
@@ -453,20 +488,4 @@ fn run_sp(args: &OdArgs) -> anyhow::Result<()> {
         anyhow::bail!("no orbit could be fitted");
     }
     Ok(())
-}
-
-/// The covariance block of an OMM in KVN: RTN, lower triangle (km², km²/s, km²/s²).
-fn omm_covariance_kvn(c: &[[f64; 6]; 6]) -> String {
-    const NAMES: [&str; 6] = ["X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT"];
-    let mut s = String::from("COV_REF_FRAME       = RTN\n");
-    for i in 0..6 {
-        for j in 0..=i {
-            s.push_str(&format!(
-                "{:<19} = {:.9e}\n",
-                format!("C{}_{}", NAMES[i], NAMES[j]),
-                c[i][j]
-            ));
-        }
-    }
-    s
 }

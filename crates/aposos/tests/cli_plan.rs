@@ -933,21 +933,114 @@ fn od_sp_writes_an_oem_with_covariance_and_a_report() {
         .filter(|l| l.starts_with('C') && l.contains(" = "))
         .count();
     assert_eq!(terms, 21, "{text}");
-    let o = aposos(&["convert", "--elements", &p(&kvn), "--to", "3le"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
-    // An element-set format is refused for SP with a clear message.
+    let back = aposos_formats::read_elements("fit.kvn", &text, &Default::default());
+    assert!(
+        back.errors.is_empty() && back.warnings.is_empty(),
+        "{:?}",
+        back.warnings
+    );
+    let cov = back.elements[0]
+        .omm
+        .covariance
+        .clone()
+        .expect("covariance read back");
+    assert_eq!(cov.ref_frame.as_deref(), Some("RTN"));
+    assert!((0..6).all(|i| cov.matrix()[i][i] > 0.0), "{cov:?}");
+    // The same block in the JSON encoding.
+    let json = dir.join("fit-omm.json");
     let o = aposos(&[
         "od",
         "--obs",
         &p(&obs),
         "--initial",
         &p(&truth),
+        "--norad",
+        &norad.to_string(),
+        "--format",
+        "omm-json",
+        "--output",
+        &p(&json),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let jtext = std::fs::read_to_string(&json).unwrap();
+    let jback = aposos_formats::read_elements("fit.json", &jtext, &Default::default());
+    assert_eq!(jback.elements[0].omm.covariance, Some(cov), "{jtext}");
+    let o = aposos(&["convert", "--elements", &p(&kvn), "--to", "3le"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
+    // The SP fit as an OMM: SGP4 mean elements fitted to its ephemeris, with the SP
+    // covariance; they reproduce the SP state at epoch to within SGP4's theory error.
+    let sp_omm = dir.join("sp.kvn");
+    let o = aposos(&[
+        "od",
+        "--obs",
+        &p(&obs),
+        "--initial",
+        &p(&truth),
+        "--norad",
+        &norad.to_string(),
         "--model",
         "sp",
         "--format",
-        "tle",
+        "omm-kvn",
+        "--output",
+        &p(&sp_omm),
     ]);
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("--model sgp4"), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sp_omm).unwrap();
+    let back = aposos_formats::read_elements("sp.kvn", &text, &Default::default());
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let mean = &back.elements[0];
+    let sp_cov = mean.omm.covariance.clone().expect("the SP covariance");
+    assert_eq!(sp_cov.ref_frame.as_deref(), Some("RTN"));
+    assert!(
+        text.contains("SGP4 mean elements fitted to its ephemeris"),
+        "{text}"
+    );
+    let sp_fit = &r[0];
+    // The elements' epoch is the SP fit's, to the TLE day-fraction grid (0.864 ms).
+    let sp_epoch = aposos_formats::Epoch::parse_iso(
+        sp_fit["epoch_utc"].as_str().unwrap().trim_end_matches('Z'),
+    )
+    .unwrap();
+    assert!(
+        (mean.epoch.minutes_since(sp_epoch) * 60.0).abs() < 1e-3,
+        "{} vs {}",
+        mean.epoch.to_iso(),
+        sp_epoch.to_iso()
+    );
+    for (i, row) in sp_fit["covariance_rtn_km_km_s"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let want = row[i].as_f64().unwrap();
+        assert!(
+            (sp_cov.matrix()[i][i] - want).abs() <= 1e-12 * want.abs(),
+            "{i}"
+        );
+    }
+    // SGP4 at epoch in GCRS against the SP state: within a few km (SGP4's own error).
+    let sat = aposos_orbit::Sgp4::new(mean).unwrap();
+    let s = sat.propagate(0.0).unwrap();
+    let ts = aposos_astro::TimeScales::from_utc_ns_since_1950(
+        mean.epoch.ns_since_1950(),
+        aposos_astro::Eop::embedded(),
+    );
+    let er = aposos_astro::EarthRotation::new(&ts);
+    let m = aposos_astro::frames::teme_to_gcrs_matrix(&ts, &er);
+    let gcrs = aposos_astro::frames::mxv(&m, s.position_km);
+    let sp_pos: Vec<f64> = sp_fit["position_km"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let d = (0..3)
+        .map(|k| (gcrs[k] - sp_pos[k]).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    eprintln!("SGP4 mean elements {d:.3} km from the SP state at epoch");
+    assert!(d < 5.0, "mean elements {d} km from the SP state at epoch");
 }

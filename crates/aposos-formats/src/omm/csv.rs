@@ -270,7 +270,11 @@ pub fn write_omm_csv(elements: &[ElementSet]) -> Result<String, WriteError> {
         })
         .collect::<Result<_, _>>()?;
     let mut columns: Vec<&str> = CELESTRAK_COLUMNS.to_vec();
-    for extra in EXTRA_COLUMNS {
+    for extra in EXTRA_COLUMNS
+        .iter()
+        .chain(super::COVARIANCE_KEYS.iter())
+        .copied()
+    {
         if rows.iter().any(|r| r.iter().any(|(k, _)| *k == extra)) {
             columns.push(extra);
         }

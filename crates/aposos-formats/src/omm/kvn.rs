@@ -283,6 +283,70 @@ MEAN_MOTION_DDOT    = 0
         assert_eq!(back.elements, r.elements);
     }
 
+    /// The covariance block of CCSDS 502.0-B-3 §4.2.6 (21 terms, optional frame).
+    fn covariance_block(frame: &str) -> String {
+        let mut text = format!("COMMENT covariance at epoch\nCOV_REF_FRAME = {frame}\n");
+        for (k, key) in crate::omm::COVARIANCE_KEYS[1..].iter().enumerate() {
+            text.push_str(&format!("{key} = {}e-4\n", k + 1));
+        }
+        text
+    }
+
+    #[test]
+    fn reads_and_writes_the_covariance_block_in_every_encoding() {
+        let text = format!("{ISS}{}", covariance_block("RTN"));
+        let r = read_omm_kvn("c.kvn", &text, &ReadOptions::default());
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let c = r.elements[0].omm.covariance.clone().expect("a covariance");
+        assert_eq!(c.ref_frame.as_deref(), Some("RTN"));
+        // CX_X first, CY_X second, CZ_DOT_Z_DOT last; the matrix is symmetric.
+        let m = c.matrix();
+        assert_eq!(
+            (m[0][0], m[1][0], m[0][1], m[5][5]),
+            (1e-4, 2e-4, 2e-4, 21e-4)
+        );
+        assert_eq!(m[3][2], 9e-4, "CX_DOT_Z, the ninth term");
+        for (write, read) in [
+            (
+                crate::write_omm_kvn as fn(&[ElementSet]) -> _,
+                crate::read_omm_kvn as fn(&str, &str, &ReadOptions) -> ElementsRead,
+            ),
+            (crate::write_omm_xml, crate::read_omm_xml),
+            (crate::write_omm_json, crate::read_omm_json),
+            (crate::write_omm_csv, crate::read_omm_csv),
+        ] {
+            let out = write(&r.elements).expect("written");
+            let back = read("w", &out, &ReadOptions::default());
+            assert!(back.errors.is_empty(), "{:?}\n{out}", back.errors);
+            assert_eq!(back.elements[0].omm.covariance, Some(c.clone()), "{out}");
+        }
+    }
+
+    #[test]
+    fn an_incomplete_or_negative_covariance_is_an_error_naming_the_term() {
+        let text = format!("{ISS}{}", covariance_block("RTN")).replace("CY_Y = 3e-4\n", "");
+        let r = read_omm_kvn("c.kvn", &format!("{text}\n{ISS}"), &ReadOptions::default());
+        assert_eq!(r.elements.len(), 1, "the other message is kept");
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].field, "CY_Y");
+        assert!(
+            r.errors[0].to_string().contains("21 terms"),
+            "{}",
+            r.errors[0]
+        );
+        let text =
+            format!("{ISS}{}", covariance_block("TEME")).replace("CZ_Z = 6e-4", "CZ_Z = -6e-4");
+        let r = read_omm_kvn("c.kvn", &text, &ReadOptions::default());
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].field, "CZ_Z");
+        assert!(
+            r.errors[0].line.is_some_and(|l| l > 20),
+            "{:?}",
+            r.errors[0]
+        );
+    }
+
     /// CCSDS 502.0-B-3 makes CREATION_DATE and ORIGINATOR mandatory: written even when unknown.
     #[test]
     fn writes_mandatory_header_when_unknown() {

@@ -23,9 +23,10 @@
 //! | `BSTAR`, `MEAN_MOTION_DOT`, `MEAN_MOTION_DDOT` | yes | finite numbers |
 //! | `COMMENT` | no | any number, in order |
 //!
-//! Other keywords (Space-Track's derived fields, CCSDS spacecraft and
-//! covariance sections, user-defined parameters) are ignored with one warning
-//! per keyword and file.
+//! | `COV_REF_FRAME`, `CX_X` … `CZ_DOT_Z_DOT` | no; all 21 terms once one is given | the covariance block (§4.2.6), km², km²/s, km²/s²; variances ≥ 0 |
+//!
+//! Other keywords (Space-Track's derived fields, the CCSDS spacecraft section,
+//! user-defined parameters) are ignored with one warning per keyword and file.
 //!
 //! Header and metadata values are kept as written, defaults included (a
 //! `CENTER_NAME = EARTH` in the source is `Some("EARTH")`), and the JSON and
@@ -46,7 +47,7 @@ pub mod xml;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
-use crate::element_set::{ElementSet, OmmMetadata, OMM_MAX_CATALOG_NUMBER};
+use crate::element_set::{ElementSet, OmmCovariance, OmmMetadata, OMM_MAX_CATALOG_NUMBER};
 use crate::epoch::Epoch;
 use crate::error::{quote, ParseError, Warning, WriteError};
 use crate::read::{ElementsRead, ReadOptions};
@@ -90,6 +91,33 @@ const TLE_PARAMETER_KEYS: [&str; 8] = [
     "MEAN_MOTION_DDOT",
 ];
 
+/// Keywords of the covariance block (CCSDS 502.0-B-3 §4.2.6): the frame, then the lower
+/// triangle by rows.
+pub const COVARIANCE_KEYS: [&str; 22] = [
+    "COV_REF_FRAME",
+    "CX_X",
+    "CY_X",
+    "CY_Y",
+    "CZ_X",
+    "CZ_Y",
+    "CZ_Z",
+    "CX_DOT_X",
+    "CX_DOT_Y",
+    "CX_DOT_Z",
+    "CX_DOT_X_DOT",
+    "CY_DOT_X",
+    "CY_DOT_Y",
+    "CY_DOT_Z",
+    "CY_DOT_X_DOT",
+    "CY_DOT_Y_DOT",
+    "CZ_DOT_X",
+    "CZ_DOT_Y",
+    "CZ_DOT_Z",
+    "CZ_DOT_X_DOT",
+    "CZ_DOT_Y_DOT",
+    "CZ_DOT_Z_DOT",
+];
+
 /// Which block of an OMM a keyword belongs to (`None`: not a keyword of ours).
 pub(crate) fn block_of(key: &str) -> Option<Block> {
     if HEADER_KEYS.contains(&key) {
@@ -100,18 +128,22 @@ pub(crate) fn block_of(key: &str) -> Option<Block> {
         Some(Block::MeanElements)
     } else if TLE_PARAMETER_KEYS.contains(&key) {
         Some(Block::TleParameters)
+    } else if COVARIANCE_KEYS.contains(&key) {
+        Some(Block::Covariance)
     } else {
         None
     }
 }
 
-/// The blocks of an OMM (XML elements `header`, `metadata`, `meanElements`, `tleParameters`).
+/// The blocks of an OMM (XML elements `header`, `metadata`, `meanElements`,
+/// `tleParameters`, `covarianceMatrix`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Block {
     Header,
     Metadata,
     MeanElements,
     TleParameters,
+    Covariance,
 }
 
 /// A value as found in the source, before it is checked.
@@ -169,6 +201,7 @@ impl Where {
                 Some(Block::Metadata) => format!("{segment}/metadata/{key}"),
                 Some(Block::MeanElements) => format!("{segment}/data/meanElements/{key}"),
                 Some(Block::TleParameters) => format!("{segment}/data/tleParameters/{key}"),
+                Some(Block::Covariance) => format!("{segment}/data/covarianceMatrix/{key}"),
             }),
         }
     }
@@ -265,6 +298,7 @@ impl<'a> Ctx<'a> {
             time_system: text(&g, "TIME_SYSTEM")?,
             mean_element_theory: text(&g, "MEAN_ELEMENT_THEORY")?,
             comments: obj.comments.clone(),
+            covariance: covariance(&g)?,
         };
         if let Some(cd) = &omm.creation_date {
             if Epoch::parse_iso(cd).is_err() {
@@ -323,6 +357,42 @@ impl<'a> Ctx<'a> {
         }
         Ok(es)
     }
+}
+
+/// The covariance block, if any of its keywords is given: then all 21 terms are
+/// required and the variances must not be negative.
+fn covariance(g: &Getter<'_>) -> Result<Option<OmmCovariance>, ParseError> {
+    if !COVARIANCE_KEYS.iter().any(|k| g.field(k).is_some()) {
+        return Ok(None);
+    }
+    let mut lower = [0.0; 21];
+    for (i, key) in COVARIANCE_KEYS[1..].iter().enumerate() {
+        if g.field(key).is_none() {
+            return Err(ParseError::described(
+                *key,
+                "a value (a covariance block needs all 21 terms)",
+                "nothing",
+            )
+            .with_line(g.obj.place.line())
+            .with_opt_path(g.obj.place.path_of(key)));
+        }
+        lower[i] = g.float(key, Range::Any)?;
+    }
+    for (row, index) in [0usize, 2, 5, 9, 14, 20].iter().enumerate() {
+        if lower[*index] < 0.0 {
+            let key = COVARIANCE_KEYS[1 + index];
+            let _ = row;
+            return Err(g.error(
+                key,
+                "a variance (0 or more)",
+                &g.text(key)?.unwrap_or_default(),
+            ));
+        }
+    }
+    Ok(Some(OmmCovariance {
+        ref_frame: g.text("COV_REF_FRAME")?.filter(|s| !s.is_empty()),
+        lower,
+    }))
 }
 
 impl ParseError {
@@ -672,6 +742,14 @@ pub(crate) fn to_fields(
         "MEAN_MOTION_DDOT",
         num("MEAN_MOTION_DDOT", es.mean_motion_ddot_rev_per_day3)?,
     ));
+    if let Some(c) = &m.covariance {
+        if let Some(f) = &c.ref_frame {
+            out.push(("COV_REF_FRAME", text(f)));
+        }
+        for (key, v) in COVARIANCE_KEYS[1..].iter().zip(c.lower) {
+            out.push((key, num(key, v)?));
+        }
+    }
     Ok(out)
 }
 

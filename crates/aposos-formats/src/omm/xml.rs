@@ -17,7 +17,7 @@
 //! (normally one) is one element set; `COMMENT` elements may open the header,
 //! metadata and data blocks. Errors name the element by its path, e.g.
 //! `/ndm/omm[2]/body/segment/data/meanElements/INCLINATION`, and its line.
-//! Other blocks (`spacecraftParameters`, `covarianceMatrix`,
+//! `covarianceMatrix` is read into the covariance block. Other blocks (`spacecraftParameters`,
 //! `userDefinedParameters`) are ignored with a warning.
 //!
 //! The writer always writes the mandatory header and metadata elements
@@ -332,6 +332,14 @@ fn read_segment(
                             &mut obj.fields,
                             &mut obj.comments,
                         )?,
+                        "covarianceMatrix" => collect(
+                            ctx,
+                            part,
+                            &part_path,
+                            Block::Covariance,
+                            &mut obj.fields,
+                            &mut obj.comments,
+                        )?,
                         other => ctx.unknown_key(other, Some(part.line), Some(part_path)),
                     }
                 }
@@ -446,7 +454,15 @@ pub fn write_omm_xml(elements: &[ElementSet]) -> Result<String, WriteError> {
         for (k, v) in get(Block::TleParameters) {
             element(&mut out, k, v.as_str());
         }
-        out.push_str("</tleParameters></data></segment></body></omm>\n");
+        out.push_str("</tleParameters>");
+        if es.omm.covariance.is_some() {
+            out.push_str("<covarianceMatrix>");
+            for (k, v) in get(Block::Covariance) {
+                element(&mut out, k, v.as_str());
+            }
+            out.push_str("</covarianceMatrix>");
+        }
+        out.push_str("</data></segment></body></omm>\n");
     }
     out.push_str("</ndm>\n");
     Ok(out)

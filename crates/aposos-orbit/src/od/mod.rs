@@ -12,6 +12,7 @@ pub mod measurement;
 pub mod report;
 pub mod sgp4_fit;
 pub mod sp_fit;
+pub mod sp_mean;
 
 pub use measurement::{prepare_measurements, AngleMeasurement};
 pub use sgp4_fit::{fit_sgp4, FitResidual, PriorErrors, Sgp4Fit, Sgp4FitError, Sgp4FitOptions};
