@@ -2,60 +2,32 @@
 //! the three nodes, clear sky), a degraded copy of it (errors growing with age, as a real
 //! catalog's) is what correlation knows; every tracklet's truth object is known.
 
+mod common;
+
 use aposos_astro::Eop;
-use aposos_formats::Epoch;
 use aposos_obs::correlate::{correlate, CorrelationOptions, Outcome};
-use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings, TelescopeSettings};
+use aposos_obs::simulate::Schedule;
 use aposos_orbit::synthetic::{degrade_catalog, generate_catalog, ElementErrors};
-use aposos_plan::sites::{network, Role, Site};
-use aposos_plan::windows::{CatalogObject, WindowOptions};
+use common::{epoch, objects, simulate_clear, Clear};
 use std::collections::{BTreeMap, BTreeSet};
-
-fn epoch(s: &str) -> Epoch {
-    Epoch::parse_iso(s).expect("epoch")
-}
-
-fn nodes() -> Vec<Site> {
-    network()
-        .into_iter()
-        .filter(|s| s.role == Role::Node)
-        .collect()
-}
 
 #[test]
 fn simulated_tracklets_go_to_their_objects() {
-    let truth: Vec<CatalogObject> = generate_catalog(3000, 21, epoch("2026-05-20T00:00:00"))
-        .into_iter()
-        .map(|o| CatalogObject {
-            elements: o.elements,
-            std_mag: Some(6.0),
-        })
-        .collect();
-    let sites = nodes();
+    let catalog = generate_catalog(3000, 21, epoch("2026-05-20T00:00:00"));
+    let truth = objects(catalog.iter().map(|o| &o.elements), 6.0);
     let eop = Eop::embedded();
-    let settings = SimSettings {
-        defaults: TelescopeSettings {
-            cloud_probability: 0.0,
-            ..TelescopeSettings::default()
+    let (sites, out) = simulate_clear(
+        &truth,
+        &Clear {
+            from: epoch("2026-05-20T12:00:00"),
+            to: epoch("2026-05-21T12:00:00"),
+            min_el_deg: Some(15.0),
+            revisit_s: None,
+            schedule: Schedule::Greedy,
+            seed: 5,
+            uncorrelated: true,
         },
-        sites: BTreeMap::new(),
-    };
-    let out = simulate(&SimRequest {
-        objects: &truth,
-        sites: &sites,
-        from: epoch("2026-05-20T12:00:00"),
-        to: epoch("2026-05-21T12:00:00"),
-        eop,
-        window: WindowOptions {
-            min_el_deg: 15.0,
-            ..WindowOptions::default()
-        },
-        settings: &settings,
-        schedule: Schedule::Greedy,
-        seed: 5,
-        uncorrelated: true,
-    })
-    .expect("simulation");
+    );
     assert!(out.observations.iter().all(|o| o.norad_cat_id.is_none()));
     let truth_of: BTreeMap<&str, u32> = out
         .truth

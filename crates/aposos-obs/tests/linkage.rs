@@ -3,19 +3,15 @@
 //! removed as if the catalog did not know them; each candidate must hold the tracklets of
 //! one true object only, and its orbit must be near that object's.
 
+mod common;
+
 use aposos_astro::Eop;
-use aposos_formats::Epoch;
 use aposos_obs::linkage::{link_uncorrelated, LinkOptions};
-use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings, TelescopeSettings};
+use aposos_obs::simulate::Schedule;
 use aposos_orbit::synthetic::{generate_catalog, Regime};
 use aposos_orbit::Sgp4;
-use aposos_plan::sites::{network, Role, Site};
-use aposos_plan::windows::{CatalogObject, WindowOptions};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-fn epoch(s: &str) -> Epoch {
-    Epoch::parse_iso(s).expect("epoch")
-}
+use common::{epoch, geodetic, objects, simulate_clear, Clear};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
 fn geo_uncorrelated_tracks_become_candidate_objects() {
@@ -25,42 +21,20 @@ fn geo_uncorrelated_tracks_become_candidate_objects() {
         .filter(|o| o.regime == Regime::Geo)
         .take(12)
         .collect();
-    let objects: Vec<CatalogObject> = geo
-        .iter()
-        .map(|o| CatalogObject {
-            elements: o.elements.clone(),
-            std_mag: Some(2.0),
-        })
-        .collect();
-    let sites: Vec<Site> = network()
-        .into_iter()
-        .filter(|s| s.role == Role::Node)
-        .collect();
+    let objects = objects(geo.iter().map(|o| &o.elements), 2.0);
     let eop = Eop::embedded();
-    let settings = SimSettings {
-        defaults: TelescopeSettings {
-            cloud_probability: 0.0,
+    let (sites, out) = simulate_clear(
+        &objects,
+        &Clear {
+            from: epoch("2026-05-20T12:00:00"),
+            to: epoch("2026-05-21T12:00:00"),
+            min_el_deg: Some(15.0),
             revisit_s: Some(1800.0),
-            ..TelescopeSettings::default()
+            schedule: Schedule::Greedy,
+            seed: 9,
+            uncorrelated: false,
         },
-        sites: BTreeMap::new(),
-    };
-    let out = simulate(&SimRequest {
-        objects: &objects,
-        sites: &sites,
-        from: epoch("2026-05-20T12:00:00"),
-        to: epoch("2026-05-21T12:00:00"),
-        eop,
-        window: WindowOptions {
-            min_el_deg: 15.0,
-            ..WindowOptions::default()
-        },
-        settings: &settings,
-        schedule: Schedule::Greedy,
-        seed: 9,
-        uncorrelated: false,
-    })
-    .expect("simulation");
+    );
     let truth_of: Vec<u32> = out
         .observations
         .iter()
@@ -72,8 +46,7 @@ fn geo_uncorrelated_tracks_become_candidate_objects() {
         o.object_id = None;
         o.tracklet_id = None;
     }
-    let geodetic: HashMap<String, aposos_astro::Geodetic> =
-        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let geodetic = geodetic(&sites);
     let report = link_uncorrelated(&obs, &geodetic, eop, &LinkOptions::default());
     let observed: BTreeSet<u32> = truth_of.iter().copied().collect();
     let mut found = BTreeSet::new();
@@ -143,38 +116,20 @@ fn leo_uncorrelated_tracks_are_linked_across_passes_and_nights() {
         })
         .take(40)
         .collect();
-    let objects: Vec<CatalogObject> = leo
-        .iter()
-        .map(|o| CatalogObject {
-            elements: o.elements.clone(),
-            std_mag: Some(2.0),
-        })
-        .collect();
-    let sites: Vec<Site> = network()
-        .into_iter()
-        .filter(|s| s.role == Role::Node)
-        .collect();
+    let objects = objects(leo.iter().map(|o| &o.elements), 2.0);
     let eop = Eop::embedded();
-    let settings = SimSettings {
-        defaults: TelescopeSettings {
-            cloud_probability: 0.0,
-            ..TelescopeSettings::default()
+    let (sites, out) = simulate_clear(
+        &objects,
+        &Clear {
+            from: epoch("2026-05-20T12:00:00"),
+            to: epoch("2026-05-22T12:00:00"),
+            min_el_deg: None,
+            revisit_s: None,
+            schedule: Schedule::Greedy,
+            seed: 11,
+            uncorrelated: false,
         },
-        sites: BTreeMap::new(),
-    };
-    let out = simulate(&SimRequest {
-        objects: &objects,
-        sites: &sites,
-        from: epoch("2026-05-20T12:00:00"),
-        to: epoch("2026-05-22T12:00:00"),
-        eop,
-        window: WindowOptions::default(),
-        settings: &settings,
-        schedule: Schedule::Greedy,
-        seed: 11,
-        uncorrelated: false,
-    })
-    .expect("simulation");
+    );
     let truth_of: Vec<u32> = out
         .observations
         .iter()
@@ -186,8 +141,7 @@ fn leo_uncorrelated_tracks_are_linked_across_passes_and_nights() {
         o.object_id = None;
         o.tracklet_id = None;
     }
-    let geodetic: HashMap<String, aposos_astro::Geodetic> =
-        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let geodetic = geodetic(&sites);
     let t = std::time::Instant::now();
     let report = link_uncorrelated(&obs, &geodetic, eop, &LinkOptions::default());
     let took = t.elapsed().as_secs_f64();

@@ -2,61 +2,34 @@
 //! the three nodes (2″ noise), the fit started from a degraded element set (km errors),
 //! compared with the truth at the last measurement and a day later.
 
+mod common;
+
 use aposos_astro::Eop;
 use aposos_formats::Epoch;
-use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings, TelescopeSettings};
+use aposos_obs::simulate::Schedule;
 use aposos_orbit::od::{fit_sgp4, prepare_measurements, Sgp4FitOptions};
 use aposos_orbit::synthetic::{degrade_catalog, generate_catalog, ElementErrors};
 use aposos_orbit::Sgp4;
-use aposos_plan::sites::{network, Role, Site};
-use aposos_plan::windows::{CatalogObject, WindowOptions};
+use common::{dist_km, epoch, geodetic, objects, simulate_clear, Clear};
 use std::collections::{BTreeMap, HashMap};
-
-fn epoch(s: &str) -> Epoch {
-    Epoch::parse_iso(s).expect("epoch")
-}
-
-fn dist_km(a: [f64; 3], b: [f64; 3]) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
-}
 
 #[test]
 fn sgp4_fits_recover_the_truth_from_three_nights() {
-    let truth: Vec<CatalogObject> = generate_catalog(1500, 31, epoch("2026-05-20T00:00:00"))
-        .into_iter()
-        .map(|o| CatalogObject {
-            elements: o.elements,
-            std_mag: Some(5.0),
-        })
-        .collect();
-    let sites: Vec<Site> = network()
-        .into_iter()
-        .filter(|s| s.role == Role::Node)
-        .collect();
+    let catalog = generate_catalog(1500, 31, epoch("2026-05-20T00:00:00"));
+    let truth = objects(catalog.iter().map(|o| &o.elements), 5.0);
     let eop = Eop::embedded();
-    let settings = SimSettings {
-        defaults: TelescopeSettings {
-            cloud_probability: 0.0,
-            ..TelescopeSettings::default()
+    let (sites, out) = simulate_clear(
+        &truth,
+        &Clear {
+            from: epoch("2026-05-20T12:00:00"),
+            to: epoch("2026-05-23T12:00:00"),
+            min_el_deg: Some(15.0),
+            revisit_s: None,
+            schedule: Schedule::EveryWindow,
+            seed: 3,
+            uncorrelated: false,
         },
-        sites: BTreeMap::new(),
-    };
-    let out = simulate(&SimRequest {
-        objects: &truth,
-        sites: &sites,
-        from: epoch("2026-05-20T12:00:00"),
-        to: epoch("2026-05-23T12:00:00"),
-        eop,
-        window: WindowOptions {
-            min_el_deg: 15.0,
-            ..WindowOptions::default()
-        },
-        settings: &settings,
-        schedule: Schedule::EveryWindow,
-        seed: 3,
-        uncorrelated: false,
-    })
-    .expect("simulation");
+    );
     let mut by_object: BTreeMap<u32, Vec<aposos_formats::obs::Observation>> = BTreeMap::new();
     for o in out.observations {
         by_object
@@ -64,8 +37,7 @@ fn sgp4_fits_recover_the_truth_from_three_nights() {
             .or_default()
             .push(o);
     }
-    let geodetic: HashMap<String, aposos_astro::Geodetic> =
-        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    let geodetic = geodetic(&sites);
     let elements: Vec<_> = truth.iter().map(|o| o.elements.clone()).collect();
     let degraded: HashMap<u32, _> = degrade_catalog(&elements, 4, &ElementErrors::default())
         .into_iter()

@@ -4,24 +4,16 @@
 //! fit starts from a degraded element set (km errors) with another ballistic
 //! coefficient than the truth's.
 
+mod common;
+
 use aposos_astro::Eop;
-use aposos_formats::Epoch;
-use aposos_obs::simulate::{simulate, Schedule, SimRequest, SimSettings, TelescopeSettings};
+use aposos_obs::simulate::Schedule;
 use aposos_obs::sp_truth::{reobserve_with_sp_truth, TruthNoise};
 use aposos_orbit::od::{fit_sp, prepare_measurements, PriorErrors, SpFitOptions};
 use aposos_orbit::sp::{ForceModel, SurfaceForce};
 use aposos_orbit::synthetic::{degrade_catalog, generate_catalog, ElementErrors};
-use aposos_plan::sites::{network, Role, Site};
-use aposos_plan::windows::{CatalogObject, WindowOptions};
+use common::{dist_km, epoch, geodetic, objects, simulate_clear, Clear};
 use std::collections::{BTreeMap, HashMap};
-
-fn epoch(s: &str) -> Epoch {
-    Epoch::parse_iso(s).expect("epoch")
-}
-
-fn dist_km(a: [f64; 3], b: [f64; 3]) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
-}
 
 /// The truth's ballistic coefficient is the element set's (B = B*/(ρ₀R⊕/2)), 30 %
 /// larger, so that the fit has to find it.
@@ -39,44 +31,22 @@ fn truth_force(el: &aposos_formats::ElementSet) -> ForceModel {
 #[test]
 fn sp_fits_recover_a_numerical_truth_from_three_nights() {
     let catalog = generate_catalog(600, 17, epoch("2026-05-20T00:00:00"));
-    let truth: Vec<CatalogObject> = catalog
-        .iter()
-        .map(|o| CatalogObject {
-            elements: o.elements.clone(),
-            std_mag: Some(5.0),
-        })
-        .collect();
-    let sites: Vec<Site> = network()
-        .into_iter()
-        .filter(|s| s.role == Role::Node)
-        .collect();
+    let truth = objects(catalog.iter().map(|o| &o.elements), 5.0);
     let eop = Eop::embedded();
-    let settings = SimSettings {
-        defaults: TelescopeSettings {
-            cloud_probability: 0.0,
-            ..TelescopeSettings::default()
-        },
-        sites: BTreeMap::new(),
-    };
     let from = epoch("2026-05-20T12:00:00");
-    let mut out = simulate(&SimRequest {
-        objects: &truth,
-        sites: &sites,
-        from,
-        to: epoch("2026-05-23T12:00:00"),
-        eop,
-        window: WindowOptions {
-            min_el_deg: 15.0,
-            ..WindowOptions::default()
+    let (sites, mut out) = simulate_clear(
+        &truth,
+        &Clear {
+            from,
+            to: epoch("2026-05-23T12:00:00"),
+            min_el_deg: Some(15.0),
+            revisit_s: None,
+            schedule: Schedule::EveryWindow,
+            seed: 5,
+            uncorrelated: false,
         },
-        settings: &settings,
-        schedule: Schedule::EveryWindow,
-        seed: 5,
-        uncorrelated: false,
-    })
-    .expect("simulation");
-    let geodetic: HashMap<String, aposos_astro::Geodetic> =
-        sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
+    );
+    let geodetic = geodetic(&sites);
     let elements: Vec<_> = truth.iter().map(|o| o.elements.clone()).collect();
     // Keep a handful of LEO objects seen on all three nights, and two high orbits.
     let mut by_object: BTreeMap<u32, Vec<aposos_formats::obs::Observation>> = BTreeMap::new();

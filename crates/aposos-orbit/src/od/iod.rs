@@ -27,7 +27,7 @@ fn add(a: Vec3, b: Vec3, k: f64) -> Vec3 {
 }
 
 /// Stumpff functions C(z) and S(z).
-fn stumpff(z: f64) -> (f64, f64) {
+pub(crate) fn stumpff(z: f64) -> (f64, f64) {
     if z > 1e-8 {
         let s = z.sqrt();
         ((1.0 - s.cos()) / z, (s - s.sin()) / (s * z))

@@ -8,23 +8,10 @@
 //! and bisected, which is slower than Izzo's or Gooding's Householder iterations but
 //! never misses a branch.
 
-use super::iod::MU_KM3_S2;
+use super::iod::{stumpff, MU_KM3_S2};
 use aposos_astro::frames::Vec3;
 use aposos_astro::topocentric::{dot, norm};
 use std::f64::consts::TAU;
-
-/// Stumpff functions C(z) and S(z).
-fn stumpff(z: f64) -> (f64, f64) {
-    if z > 1e-8 {
-        let s = z.sqrt();
-        ((1.0 - s.cos()) / z, (s - s.sin()) / (s * z))
-    } else if z < -1e-8 {
-        let s = (-z).sqrt();
-        ((s.cosh() - 1.0) / (-z), (s.sinh() - s) / (s * -z))
-    } else {
-        (0.5 - z / 24.0, 1.0 / 6.0 - z / 120.0)
-    }
-}
 
 /// One solution: the velocities at both ends (km/s).
 #[derive(Debug, Clone, Copy, PartialEq)]
