@@ -213,7 +213,7 @@ pub struct SimulateArgs {
     pub uncorrelated: bool,
     /// Make the angles from a numerical (SP) truth instead of SGP4: each object's SGP4
     /// state at --from propagated with the SP force model (B from its B*), and write
-    /// the truths (OEM, GCRF, every 10 minutes to 8 days past --to) to this file.
+    /// the truths (OEM, GCRF, every 2 minutes to 8 days past --to) to this file.
     #[arg(long, value_name = "FILE")]
     pub sp_truth: Option<PathBuf>,
     /// Minimum elevation (deg).
