@@ -13,7 +13,7 @@
 
 use aposos_astro::frames::mxv;
 use aposos_astro::topocentric::{angular_separation_rad, cross, dot, norm, unit_vector};
-use aposos_formats::{ElementSet, Epoch};
+use aposos_formats::Epoch;
 use aposos_orbit::od::attributable::{attributable, circular_orbits, CircularOrbit};
 use aposos_orbit::od::gooding::{gooding, GoodingOptions};
 use aposos_orbit::od::iod::{state_to_elements, MU_KM3_S2};
@@ -144,7 +144,6 @@ pub(crate) fn link_pair(
             range_guesses_km: vec![(p.range_a_km, p.range_b_km)],
             // Exact through three lines of sight: a loose bound, the fit decides.
             max_rms: 10.0,
-            ..GoodingOptions::default()
         };
         for orbit in gooding(m1, m2, m3, &opts) {
             let Some(start) = state_to_elements(&orbit, m2, number) else {
@@ -165,9 +164,8 @@ pub(crate) fn link_pair(
     best
 }
 
-/// Angle (deg) between `m`'s line of sight and the SGP4 prediction of `elements`.
-pub(crate) fn sgp4_miss_deg(elements: &ElementSet, m: &AngleMeasurement) -> Option<f64> {
-    let sat = Sgp4::new(elements).ok()?;
+/// Angle (deg) between `m`'s line of sight and the SGP4 prediction of `sat`.
+pub(crate) fn sgp4_miss_deg(sat: &Sgp4, m: &AngleMeasurement) -> Option<f64> {
     let s = sat.propagate(m.time.minutes_since(sat.epoch())).ok()?;
     let r = mxv(&m.teme_to_gcrs, s.position_km);
     let v = mxv(&m.teme_to_gcrs, s.velocity_km_s);

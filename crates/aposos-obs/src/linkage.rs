@@ -30,6 +30,7 @@ use aposos_formats::obs::Observation;
 use aposos_formats::ElementSet;
 use aposos_orbit::od::iod::{gauss, refine_two_body, state_to_elements, two_body_miss_rad};
 use aposos_orbit::od::{fit_sgp4, prepare_measurements, AngleMeasurement, Sgp4FitOptions};
+use aposos_orbit::Sgp4;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -334,10 +335,13 @@ pub fn link_uncorrelated(
                 .collect();
             order.sort_by(|&x, &y| distance_d(x).total_cmp(&distance_d(y)));
             let mut grown = false;
+            let Ok(sat) = Sgp4::new(&fit.elements) else {
+                break;
+            };
             for c in order {
                 let m = &tracks[c].meas[tracks[c].meas.len() / 2];
                 let tolerance = (0.5 + distance_d(c)).min(5.0);
-                if sgp4_miss_deg(&fit.elements, m).is_none_or(|x| x > tolerance) {
+                if sgp4_miss_deg(&sat, m).is_none_or(|x| x > tolerance) {
                     continue;
                 }
                 let meas: Vec<AngleMeasurement> = members
@@ -371,10 +375,13 @@ pub fn link_uncorrelated(
         while j < found_sets.len() {
             let (fi, fj) = (&found_sets[i].1, &found_sets[j].1);
             let predicts = |fit: &aposos_orbit::od::Sgp4Fit, members: &[usize]| {
+                let Ok(sat) = Sgp4::new(&fit.elements) else {
+                    return false;
+                };
                 members.iter().all(|&k| {
                     let m = &tracks[k].meas[tracks[k].meas.len() / 2];
                     let days = (m.time.minutes_since(fit.elements.epoch) / 1440.0).abs();
-                    sgp4_miss_deg(&fit.elements, m).is_some_and(|x| x <= (0.5 + days).min(5.0))
+                    sgp4_miss_deg(&sat, m).is_some_and(|x| x <= (0.5 + days).min(5.0))
                 })
             };
             if predicts(fi, &found_sets[j].0) || predicts(fj, &found_sets[i].0) {

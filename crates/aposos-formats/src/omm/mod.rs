@@ -378,10 +378,9 @@ fn covariance(g: &Getter<'_>) -> Result<Option<OmmCovariance>, ParseError> {
         }
         lower[i] = g.float(key, Range::Any)?;
     }
-    for (row, index) in [0usize, 2, 5, 9, 14, 20].iter().enumerate() {
-        if lower[*index] < 0.0 {
+    for index in [0usize, 2, 5, 9, 14, 20] {
+        if lower[index] < 0.0 {
             let key = COVARIANCE_KEYS[1 + index];
-            let _ = row;
             return Err(g.error(
                 key,
                 "a variance (0 or more)",

@@ -27,8 +27,6 @@ pub struct GoodingOptions {
     pub min_revolutions: u32,
     /// Most whole revolutions between the first and third measurement tried.
     pub max_revolutions: u32,
-    /// Whether to try the long way round (transfer angle over 180°) as well as the short.
-    pub both_ways: bool,
     /// Geocentric radii (km) tried as the start of both ranges.
     pub radius_hypotheses_km: Vec<f64>,
     /// Ranges (km) at the first and third measurements tried first (e.g. Gauss's).
@@ -42,7 +40,6 @@ impl Default for GoodingOptions {
         Self {
             min_revolutions: 0,
             max_revolutions: 0,
-            both_ways: true,
             radius_hypotheses_km: vec![
                 6_700.0, 6_900.0, 7_200.0, 7_700.0, 8_500.0, 10_000.0, 13_000.0, 20_000.0,
                 26_560.0, 35_000.0, 42_164.0, 60_000.0,
@@ -184,13 +181,8 @@ pub fn gooding(
         }
     }
     let mut out: Vec<(f64, InitialOrbit)> = Vec::new();
-    let ways: &[bool] = if opts.both_ways {
-        &[false, true]
-    } else {
-        &[false]
-    };
     for revolutions in opts.min_revolutions..=opts.max_revolutions {
-        for &long_way in ways {
+        for long_way in [false, true] {
             for branch in 0..if revolutions == 0 { 1 } else { 2 } {
                 let g = Geometry {
                     ms: [m1, m2, m3],
