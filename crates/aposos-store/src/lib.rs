@@ -1,6 +1,7 @@
 //! Persistence of the APOSOS platform: organisations, users and API tokens, the
 //! catalog (SATCAT metadata and every element set with its owner and sharing
-//! level), the network's sites, and the audit log.
+//! level), the network's sites, the member states' tracking requests, the published
+//! nightly plans, and the audit log.
 //!
 //! One schema and one set of migrations (`migrations/`) serve the embedded
 //! SQLite default and PostgreSQL, through `sqlx`'s `Any` driver; every
@@ -16,6 +17,8 @@ pub mod ids;
 pub mod model;
 pub mod observations;
 pub mod orgs;
+pub mod plans;
+pub mod requests;
 pub mod seed;
 pub mod sites;
 pub mod testing;

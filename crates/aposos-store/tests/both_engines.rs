@@ -400,7 +400,232 @@ async fn exercise(store: Store) {
         .await
         .unwrap();
     assert_eq!(rest.len(), 2);
+
+    requests_and_plans(&store, &p).await;
     store.close().await;
+}
+
+/// Tracking requests (filed, listed newest first, cancelled softly, found by window) and
+/// versioned plans, as `p` (an analyst of SUPARCO).
+async fn requests_and_plans(store: &Store, p: &aposos_store::Principal) {
+    use aposos_store::requests::{NewRequest, REQUEST_ACTIVE, REQUEST_CANCELLED};
+    let body = |ids: Vec<u32>, from: &str, to: &str, priority: u8| NewRequest {
+        norad_ids: ids,
+        from_utc: from.into(),
+        to_utc: to.into(),
+        priority,
+        tracklets_per_night: 2,
+        nights: 1,
+        sharing: "private".into(),
+        note: Some("for the conjunction on the 3rd".into()),
+    };
+    let day = 86_400_000_000_i64;
+    let a = body(
+        vec![25544, 1],
+        "2026-12-01T00:00:00Z",
+        "2026-12-05T00:00:00Z",
+        3,
+    )
+    .validate()
+    .unwrap();
+    let b = body(vec![7], "2026-12-04T00:00:00Z", "2026-12-10T00:00:00Z", 9)
+        .validate()
+        .unwrap();
+    let mut audit_target = audit("request.file");
+    audit_target.target = String::new();
+    let ra = store.insert_request(p, &a, &audit_target).await.unwrap();
+    let rb = store
+        .insert_request(p, &b, &audit("request.file"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            ra.org_name.as_str(),
+            ra.user_name.as_str(),
+            ra.norad_ids.clone(),
+            ra.priority,
+            ra.tracklets_per_night,
+            ra.nights,
+            ra.sharing,
+            ra.status.as_str(),
+            ra.note.as_deref(),
+            ra.cancelled_us,
+        ),
+        (
+            "SUPARCO",
+            "pk-analyst",
+            vec![25544, 1],
+            3,
+            2,
+            1,
+            Sharing::Private,
+            REQUEST_ACTIVE,
+            Some("for the conjunction on the 3rd"),
+            None
+        )
+    );
+    assert_eq!((ra.from_us, ra.to_us), (a.from_us, a.to_us));
+    assert_eq!(ra.access().owner_org_id, p.org_id);
+    assert_eq!(store.get_request(ra.id).await.unwrap().as_ref(), Some(&ra));
+    assert!(store.get_request(42).await.unwrap().is_none());
+    let listed: Vec<i64> = store
+        .list_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(listed, vec![rb.id, ra.id], "newest first");
+    // Overlap: a window touching only a's, both, only b's, none; most urgent first.
+    let ids = |v: Vec<aposos_store::requests::TrackingRequest>| -> Vec<i64> {
+        v.iter().map(|r| r.id).collect()
+    };
+    let between = |f: i64, t: i64| store.active_requests_between(f, t);
+    assert_eq!(
+        ids(between(a.from_us - day, a.from_us + day).await.unwrap()),
+        vec![ra.id]
+    );
+    assert_eq!(
+        ids(between(a.from_us, b.to_us).await.unwrap()),
+        vec![rb.id, ra.id]
+    );
+    assert_eq!(
+        ids(between(a.to_us, b.to_us).await.unwrap()),
+        vec![rb.id],
+        "windows are half-open"
+    );
+    assert!(between(b.to_us, b.to_us + day).await.unwrap().is_empty());
+    let c = store
+        .cancel_request(rb.id, &audit("request.cancel"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.status, REQUEST_CANCELLED);
+    assert!(c.cancelled_us.is_some() && !c.is_active());
+    let again = store
+        .cancel_request(rb.id, &audit("request.cancel"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        again.cancelled_us, c.cancelled_us,
+        "cancelling twice changes nothing"
+    );
+    assert!(store
+        .cancel_request(42, &audit("request.cancel"))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(ids(between(a.from_us, b.to_us).await.unwrap()), vec![ra.id]);
+    assert_eq!(
+        store.list_requests().await.unwrap().len(),
+        2,
+        "the row is kept"
+    );
+    let f = aposos_store::audit::AuditFilter {
+        action_prefix: Some("request.".into()),
+        ..Default::default()
+    };
+    let entries = store.query_audit(&f, None, 100).await.unwrap();
+    assert_eq!(entries.len(), 4);
+    assert_eq!(
+        entries[0].target,
+        ra.id.to_string(),
+        "an empty target names the request"
+    );
+
+    // Plans: versions from 1 per site and night; the latest unless one is asked for.
+    let night = "2026-12-01";
+    assert!(store
+        .get_plan("pk-test", night, None)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .plan_versions("pk-test", night)
+        .await
+        .unwrap()
+        .is_empty());
+    let doc1 = serde_json::json!({"targets": [{"norad": 25544, "start_utc": "2026-12-01T18:00:00Z"}], "x": 0.1});
+    let doc2 = serde_json::json!({"targets": [], "note": "clouded out"});
+    assert_eq!(
+        store
+            .insert_plan("pk-test", night, "admin", &doc1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .insert_plan("pk-test", night, "planner", &doc2)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .insert_plan("pk-test", "2026-12-02", "admin", &doc1)
+            .await
+            .unwrap(),
+        1,
+        "versions count per night"
+    );
+    let latest = store
+        .get_plan("pk-test", night, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (latest.version, latest.created_by.as_str(), &latest.document),
+        (2, "planner", &doc2)
+    );
+    let first = store
+        .get_plan("pk-test", night, Some(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (first.version, &first.document),
+        (1, &doc1),
+        "documents round trip"
+    );
+    assert_eq!(
+        (first.site_id.as_str(), first.night.as_str()),
+        ("pk-test", night)
+    );
+    assert!(store
+        .get_plan("pk-test", night, Some(3))
+        .await
+        .unwrap()
+        .is_none());
+    let versions = store.plan_versions("pk-test", night).await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.0, v.2.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(1, "admin"), (2, "planner")]
+    );
+    assert!(versions[0].1 <= versions[1].1);
+    assert!(matches!(
+        store.insert_plan("nowhere", night, "admin", &doc1).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let e = store
+        .insert_plan("pk-test", "2026-02-30", "admin", &doc1)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("night: expected a date"), "{e}");
+    // Concurrent publishers of one night get distinct, consecutive versions.
+    let (x, y, z) = tokio::join!(
+        store.insert_plan("pk-test", "2026-12-03", "a", &doc1),
+        store.insert_plan("pk-test", "2026-12-03", "b", &doc1),
+        store.insert_plan("pk-test", "2026-12-03", "c", &doc1)
+    );
+    let mut got = vec![x.unwrap(), y.unwrap(), z.unwrap()];
+    got.sort();
+    assert_eq!(got, vec![1, 2, 3]);
 }
 
 #[tokio::test]
