@@ -15,6 +15,7 @@
 //! `consortium`, whatever their own level. The republished public catalog is not
 //! a precise product and stays public.
 
+use aposos_store::requests::TrackingRequest;
 use aposos_store::{ItemAccess, ObjectRecord, OrgKind, Principal, Role, Sharing, SiteRecord};
 
 /// The sharing level that applies to `item` once its object's marking is taken into account.
@@ -99,6 +100,42 @@ pub fn may_upload_observations(p: &Principal) -> bool {
 
 /// Whether `p` may read the audit log.
 pub fn may_read_audit(p: &Principal) -> bool {
+    p.role == Role::Admin
+}
+
+/// Whether `p` may file tracking requests: admins, operators and analysts of member states
+/// (observers and viewers may not).
+pub fn may_file_request(p: &Principal) -> bool {
+    p.org_kind == OrgKind::Member && matches!(p.role, Role::Admin | Role::Operator | Role::Analyst)
+}
+
+/// Whether `p` may cancel tracking request `req`: the centre's admins, and analysts and
+/// operators of the organisation that filed it.
+pub fn may_cancel_request(p: &Principal, req: &TrackingRequest) -> bool {
+    match p.role {
+        Role::Admin => true,
+        Role::Operator | Role::Analyst => p.org_id == req.org_id,
+        Role::Viewer => false,
+    }
+}
+
+/// Whether `p` may read the published plans of `site`: the centre's admins, and operators
+/// and analysts of the member state whose node it is.
+pub fn may_read_plan(p: &Principal, site: &SiteRecord) -> bool {
+    match p.role {
+        Role::Admin => true,
+        Role::Operator | Role::Analyst => {
+            p.org_kind == OrgKind::Member
+                && p.org_country
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&site.country))
+        }
+        Role::Viewer => false,
+    }
+}
+
+/// Whether `p` may publish a node's plan (the centre plans for the whole network: admins only).
+pub fn may_publish_plan(p: &Principal) -> bool {
     p.role == Role::Admin
 }
 
@@ -221,5 +258,115 @@ mod tests {
             OrgKind::Member,
             Role::Analyst
         )));
+    }
+
+    fn request(org_id: i64, sharing: Sharing) -> TrackingRequest {
+        TrackingRequest {
+            id: 7,
+            org_id,
+            org_name: format!("org{org_id}"),
+            user_name: "someone".into(),
+            created_us: 0,
+            norad_ids: vec![25544],
+            from_us: 0,
+            to_us: 86_400_000_000,
+            priority: 5,
+            tracklets_per_night: 1,
+            nights: 1,
+            sharing,
+            status: "active".into(),
+            note: None,
+            cancelled_us: None,
+        }
+    }
+
+    #[test]
+    fn who_files_and_cancels_requests() {
+        for (kind, role, files) in [
+            (OrgKind::Member, Role::Admin, true),
+            (OrgKind::Member, Role::Operator, true),
+            (OrgKind::Member, Role::Analyst, true),
+            (OrgKind::Member, Role::Viewer, false),
+            (OrgKind::Observer, Role::Operator, false),
+            (OrgKind::Observer, Role::Analyst, false),
+            (OrgKind::Observer, Role::Viewer, false),
+        ] {
+            assert_eq!(
+                may_file_request(&principal(1, kind, role)),
+                files,
+                "{kind} {role}"
+            );
+        }
+        let req = request(1, Sharing::Consortium);
+        // (org, role, may cancel)
+        for (org, role, cancels) in [
+            (1, Role::Analyst, true),
+            (1, Role::Operator, true),
+            (1, Role::Viewer, false),
+            (2, Role::Analyst, false),
+            (2, Role::Operator, false),
+            (9, Role::Admin, true),
+        ] {
+            assert_eq!(
+                may_cancel_request(&principal(org, OrgKind::Member, role), &req),
+                cancels,
+                "org {org} {role}"
+            );
+        }
+        // Reading follows the sharing table, a request being no precise product.
+        let other = principal(2, OrgKind::Member, Role::Viewer);
+        let observer = principal(3, OrgKind::Observer, Role::Viewer);
+        assert!(!can_read(
+            Some(&other),
+            &request(1, Sharing::Private).access()
+        ));
+        assert!(can_read(
+            Some(&other),
+            &request(1, Sharing::Consortium).access()
+        ));
+        assert!(!can_read(
+            Some(&observer),
+            &request(1, Sharing::Consortium).access()
+        ));
+        assert!(!can_read(None, &request(1, Sharing::Consortium).access()));
+        assert!(can_read(None, &request(1, Sharing::Public).access()));
+    }
+
+    #[test]
+    fn who_reads_and_publishes_plans() {
+        let site = SiteRecord {
+            id: "pk-islamabad".into(),
+            name: "x".into(),
+            country: "PK".into(),
+            role: "node".into(),
+            status: "online".into(),
+            lat_deg: 0.0,
+            lon_deg: 0.0,
+            height_m: 0.0,
+            telescope: serde_json::json!({}),
+            horizon_mask: serde_json::json!([]),
+            station_number: None,
+            updated_us: 0,
+        };
+        let mut pe = principal(2, OrgKind::Member, Role::Operator);
+        pe.org_country = Some("PE".into());
+        for (p, reads) in [
+            (principal(9, OrgKind::Member, Role::Admin), true),
+            (principal(1, OrgKind::Member, Role::Operator), true),
+            (principal(1, OrgKind::Member, Role::Analyst), true),
+            (principal(1, OrgKind::Member, Role::Viewer), false),
+            (principal(1, OrgKind::Observer, Role::Operator), false),
+            (pe, false),
+        ] {
+            assert_eq!(may_read_plan(&p, &site), reads, "{} {}", p.org_name, p.role);
+        }
+        assert!(may_publish_plan(&principal(
+            9,
+            OrgKind::Member,
+            Role::Admin
+        )));
+        for role in [Role::Operator, Role::Analyst, Role::Viewer] {
+            assert!(!may_publish_plan(&principal(1, OrgKind::Member, role)));
+        }
     }
 }

@@ -7,6 +7,8 @@ pub mod diagnostics;
 pub mod observations;
 pub mod ops;
 pub mod paging;
+pub mod plans;
+pub mod requests;
 pub mod sites;
 pub mod upload;
 
@@ -20,7 +22,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(
         title = "APOSOS data-sharing platform",
-        description = "Catalog, sites and audit of the APOSOS optical space-object observation network. \
+        description = "Catalog, sites, observations, tracking requests, nightly plans and audit of the APOSOS optical space-object observation network. \
             Authenticate with `Authorization: Bearer <token>`; every error is RFC 9457 problem JSON.",
         license(name = "Apache-2.0")
     ),
@@ -30,6 +32,8 @@ use utoipa_axum::routes;
         (name = "catalog", description = "Element sets and SATCAT metadata"),
         (name = "sites", description = "The network's observation nodes"),
         (name = "observations", description = "Angle observations: upload with quality control, reads in IOD, TDM and JSON"),
+        (name = "requests", description = "Tracking requests of the member states"),
+        (name = "plans", description = "The nodes' nightly plans, versioned"),
         (name = "admin", description = "Audit and identity"),
         (name = "operations", description = "Health, readiness, metrics")
     )
@@ -66,6 +70,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sites::get_site))
         .routes(routes!(sites::set_site_status))
         .routes(routes!(diagnostics::site_diagnostics))
+        .routes(routes!(plans::get_plan, plans::publish_plan))
+        .routes(routes!(requests::post_request, requests::list_requests))
+        .routes(routes!(requests::get_request, requests::delete_request))
         .routes(routes!(admin::audit))
         .routes(routes!(admin::me))
         .routes(routes!(ops::healthz))
