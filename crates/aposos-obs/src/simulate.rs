@@ -308,7 +308,8 @@ pub struct TruthNight {
     pub dark_to: String,
     /// Whether clouds took the night.
     pub clouded: bool,
-    /// Observable windows (object passes) in the dark interval, on a clear night.
+    /// Observable windows (object passes) in the dark interval, on a clear night (0 when
+    /// a given plan was observed: [`simulate_planned`]).
     pub windows: usize,
     /// Tracklets taken.
     pub tracklets: usize,
@@ -514,6 +515,54 @@ fn schedule_greedy(cands: &[Candidate], s: &TelescopeSettings) -> Vec<(usize, f6
 
 /// Runs the simulation.
 pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
+    run(req, None)
+}
+
+/// One tracklet of a plan made by the network's scheduler, to be observed by the simulator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedTracklet {
+    /// Site id.
+    pub site: String,
+    /// Catalog number of the object.
+    pub norad_cat_id: u32,
+    /// First exposure (UTC).
+    pub start: Epoch,
+    /// Exposures.
+    pub frames: u32,
+    /// Where the plan points the telescope at the tracklet's middle (astrometric RA/Dec,
+    /// deg), from the catalog's element set. When the true object is farther than half
+    /// the field of view from it, the tracklet finds nothing.
+    pub pointing_radec_deg: Option<(f64, f64)>,
+}
+
+/// What happened to the tracklets of a plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanOutcome {
+    /// Observed (at least `min_frames` exposures).
+    pub observed: usize,
+    /// Lost to clouds (or a night the site does not have).
+    pub clouded: usize,
+    /// The object was outside the field: the catalog's prediction was off by more than half the field.
+    pub missed: usize,
+    /// Too few exposures observable (elevation, Moon) or an object the truth lacks.
+    pub unobservable: usize,
+}
+
+/// Observes the tracklets of a given plan (instead of a node's own schedule) with the
+/// same weather, errors and truth as [`simulate`]; `req.schedule` only labels the truth.
+pub fn simulate_planned(
+    req: &SimRequest<'_>,
+    plan: &[PlannedTracklet],
+) -> Result<(SimOutput, PlanOutcome), SimError> {
+    let mut outcome = PlanOutcome::default();
+    let out = run(req, Some((plan, &mut outcome)))?;
+    Ok((out, outcome))
+}
+
+fn run(
+    req: &SimRequest<'_>,
+    mut given: Option<(&[PlannedTracklet], &mut PlanOutcome)>,
+) -> Result<SimOutput, SimError> {
     if req.to <= req.from {
         return Err(SimError::Window(format!(
             "{} is not after {}",
@@ -545,11 +594,7 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
         for &(a, b) in &night.dark {
             let mid = clock.epoch_at(0.5 * (a + b));
             let label = night_label(mid, site.geodetic.lon_deg());
-            let mut rng = Rng::new(
-                req.seed,
-                &[key_of("cloud"), key_of(&site.id), key_of(&label)],
-            );
-            let clouded = rng.uniform() < s.cloud_probability;
+            let clouded = night_clouded(req.seed, &site.id, &label, s.cloud_probability);
             if !clouded {
                 clear.push(((a, b), truth_nights.len()));
                 kept.push((a, b));
@@ -569,6 +614,22 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
         clear_index.push(clear);
     }
 
+    if let Some((plan, outcome)) = given.take() {
+        let planned = from_plan(req, &clock, plan, &clear_index, outcome);
+        let n = planned.len();
+        let out = observe(
+            req,
+            &clock,
+            &settings,
+            planned,
+            truth_nights,
+            Vec::new(),
+            |si, t| night_in(&clear_index[si], t),
+        )?;
+        outcome.observed = out.truth.tracklets.len();
+        outcome.unobservable += n - outcome.observed;
+        return Ok(out);
+    }
     // Observable windows of every object on every clear night.
     let windows = find_windows_catalog(req.objects, &nights, &clock, &sky, &req.window);
     let mut failed = Vec::new();
@@ -589,12 +650,7 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
             }
         }
     }
-    let night_of = |si: usize, t: f64| -> Option<usize> {
-        clear_index[si]
-            .iter()
-            .find(|((a, b), _)| t >= *a - 1.0 && t <= *b + 1.0)
-            .map(|(_, i)| *i)
-    };
+    let night_of = |si: usize, t: f64| night_in(&clear_index[si], t);
     for (si, cands) in per_site.iter().enumerate() {
         for c in cands {
             if let Some(n) = night_of(si, c.start_s) {
@@ -649,6 +705,108 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
             }
         }
     }
+    observe(
+        req,
+        &clock,
+        &settings,
+        planned,
+        truth_nights,
+        failed,
+        night_of,
+    )
+}
+
+/// Whether the simulator's weather clouds out the night `night` (local date of its
+/// evening) at site `site_id`, for `seed` and a cloud probability `p` (the same draw as
+/// [`simulate`] makes, so that a planner can be told the weather beforehand).
+pub fn night_clouded(seed: u64, site_id: &str, night: &str, p: f64) -> bool {
+    let mut rng = Rng::new(seed, &[key_of("cloud"), key_of(site_id), key_of(night)]);
+    rng.uniform() < p
+}
+
+/// The clear night (index in the truth's nights) holding time `t_s`, if any.
+fn night_in(clear: &[((f64, f64), usize)], t_s: f64) -> Option<usize> {
+    clear
+        .iter()
+        .find(|((a, b), _)| t_s >= *a - 1.0 && t_s <= *b + 1.0)
+        .map(|(_, i)| *i)
+}
+
+/// The tracklets of a given plan that clouds, the field of view and the truth leave.
+fn from_plan(
+    req: &SimRequest<'_>,
+    clock: &EarthClock,
+    plan: &[PlannedTracklet],
+    clear_index: &[Vec<((f64, f64), usize)>],
+    outcome: &mut PlanOutcome,
+) -> Vec<Planned> {
+    let object_of: std::collections::HashMap<u32, usize> = req
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.elements.norad_cat_id, i))
+        .collect();
+    let mut out = Vec::new();
+    for p in plan {
+        let site = req.sites.iter().position(|s| s.id == p.site);
+        let start_s = clock.seconds_to(p.start);
+        let Some(site) = site.filter(|&si| night_in(&clear_index[si], start_s).is_some()) else {
+            outcome.clouded += 1;
+            continue;
+        };
+        let Some(&object) = object_of.get(&p.norad_cat_id) else {
+            outcome.unobservable += 1;
+            continue;
+        };
+        if let Some((ra, dec)) = p.pointing_radec_deg {
+            let s = req.settings.for_site(&req.sites[site].id);
+            let mid = p.start.add_ns(
+                (s.cadence_s * 1e9 * f64::from(p.frames.saturating_sub(1)) / 2.0).round() as i64,
+            );
+            let half_fov = req.sites[site].telescope.fov_deg / 2.0;
+            let inside = aposos_orbit::Sgp4::new(&req.objects[object].elements)
+                .ok()
+                .and_then(|sat| {
+                    predict(
+                        &sat,
+                        &req.sites[site].geodetic,
+                        mid,
+                        req.eop,
+                        &PredictOptions::default(),
+                        None,
+                    )
+                    .ok()
+                })
+                .is_some_and(|a| {
+                    angular_separation_rad(unit_radec(a.ra_deg, a.dec_deg), unit_radec(ra, dec))
+                        .to_degrees()
+                        <= half_fov
+                });
+            if !inside {
+                outcome.missed += 1;
+                continue;
+            }
+        }
+        out.push(Planned {
+            site,
+            object,
+            start_s,
+            frames: p.frames.max(1),
+        });
+    }
+    out
+}
+
+/// Measures the `planned` tracklets and assembles the output.
+fn observe(
+    req: &SimRequest<'_>,
+    clock: &EarthClock,
+    settings: &[&TelescopeSettings],
+    mut planned: Vec<Planned>,
+    mut truth_nights: Vec<TruthNight>,
+    failed: Vec<String>,
+    night_of: impl Fn(usize, f64) -> Option<usize>,
+) -> Result<SimOutput, SimError> {
     planned.sort_by(|a, b| a.site.cmp(&b.site).then(a.start_s.total_cmp(&b.start_s)));
 
     // The measurements.
@@ -661,7 +819,7 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
         .par_iter()
         .map(|p| match &sats[p.object] {
             None => Ok(None),
-            Some(sat) => measure(req, &clock, sat, p, settings[p.site]),
+            Some(sat) => measure(req, clock, sat, p, settings[p.site]),
         })
         .collect();
     let mut observations = Vec::new();
@@ -683,7 +841,7 @@ pub fn simulate(req: &SimRequest<'_>) -> Result<SimOutput, SimError> {
         settings: req
             .sites
             .iter()
-            .zip(&settings)
+            .zip(settings)
             .map(|(s, t)| (s.id.clone(), (*t).clone()))
             .collect(),
         nights: truth_nights,

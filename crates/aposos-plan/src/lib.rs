@@ -4,5 +4,7 @@
 pub mod passes;
 pub mod predict;
 pub mod roots;
+pub mod schedule;
 pub mod sites;
+pub mod uncertainty;
 pub mod windows;

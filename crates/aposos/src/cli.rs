@@ -43,6 +43,9 @@ pub enum Command {
     /// Angle observations: IOD, CCSDS TDM, JSON.
     #[command(subcommand)]
     Obs(ObsCommand),
+    /// Tracking requests of the member states: file, list, cancel (on the database directly).
+    #[command(subcommand)]
+    Request(RequestCommand),
     /// Simulate what the network's telescopes would observe of a catalog taken as truth.
     Simulate(SimulateArgs),
     /// Tie each tracklet to the catalog object it is, or keep it as an uncorrelated track.
@@ -51,6 +54,69 @@ pub enum Command {
     Od(OdArgs),
     /// Initial orbits from angles only: uncorrelated tracks linked into candidate objects.
     Iod(IodArgs),
+    /// The network's plan for one night: every online node's ordered observations (greedy baseline, network search, upper bound).
+    Plan(PlanArgs),
+    /// The closed loop over N nights: plan, simulate (with weather), ingest, correlate, fit orbits, plan again; a table per night.
+    Campaign(CampaignArgs),
+}
+
+/// Output of `aposos campaign`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CampaignFormat {
+    /// A Markdown table, one row per night.
+    Table,
+    /// The nights as JSON.
+    Json,
+}
+
+/// Arguments of `aposos campaign`.
+#[derive(Debug, Args)]
+pub struct CampaignArgs {
+    /// Nights to run.
+    #[arg(long, default_value_t = 7)]
+    pub nights: u32,
+    /// The first night (local date of its evening, YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-05-20")]
+    pub from: String,
+    /// Data directory: the demo catalog (the truth), SATCAT owners and magnitudes, EOP.
+    #[arg(long, default_value = "aposos-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Truth element sets instead of the demo catalog.
+    #[arg(long, value_name = "FILE")]
+    pub elements: Option<PathBuf>,
+    /// Use a generated catalog of this many objects as the truth.
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<usize>,
+    /// Sites file (TOML) instead of the built-in network; every node takes part.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Tracking requests (JSON array of request bodies with ids); default: --demo-requests.
+    #[arg(long, value_name = "FILE")]
+    pub requests: Option<PathBuf>,
+    /// Without --requests: this many demo requests (priority 8, two tracklets a night for three nights, objects of the catalog drawn by the seed).
+    #[arg(long, default_value_t = 5)]
+    pub demo_requests: usize,
+    /// Probability that a node's night is clouded out (the node then reports it before the night and is left out of the plan).
+    #[arg(long, default_value_t = 0.3)]
+    pub cloud_probability: f64,
+    /// Astrometric noise of the nodes, one sigma per axis (arcsec).
+    #[arg(long, default_value_t = 2.0)]
+    pub noise: f64,
+    /// Days of observations each orbit fit uses.
+    #[arg(long, default_value_t = 3.0)]
+    pub arc_days: f64,
+    /// Iterations of the planner's search per night.
+    #[arg(long, value_name = "N")]
+    pub lns_iterations: Option<usize>,
+    /// Seed of the catalog's errors, the weather and the measurement noise.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CampaignFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `aposos iod`.
@@ -739,6 +805,77 @@ pub struct ObsStatsArgs {
     pub data_dir: PathBuf,
 }
 
+/// `aposos request …`: tracking requests, on the database directly, as one of its users.
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// File a tracking request as a user; prints the stored request (JSON).
+    Add(RequestAddArgs),
+    /// List tracking requests, newest first (JSON array); with --user only those that user may read.
+    List(RequestListArgs),
+    /// Cancel a tracking request as a user (it is kept, as cancelled); prints it (JSON).
+    Cancel(RequestCancelArgs),
+}
+
+/// Arguments of `aposos request add` (the fields of the body of `POST /api/v1/requests`).
+#[derive(Debug, Args)]
+pub struct RequestAddArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The user filing it (its organisation owns the request and its results).
+    #[arg(long)]
+    pub user: String,
+    /// Catalog number of an object to observe; repeat, or separate with commas.
+    #[arg(long, value_name = "N", value_delimiter = ',')]
+    pub norad: Vec<u32>,
+    /// Start of the window (ISO 8601 UTC).
+    #[arg(long, value_name = "ISO8601")]
+    pub from: String,
+    /// End of the window (ISO 8601 UTC).
+    #[arg(long, value_name = "ISO8601")]
+    pub to: String,
+    /// Priority 1..10, 10 most urgent.
+    #[arg(long, default_value_t = 5)]
+    pub priority: u8,
+    /// Tracklets wanted per night (1..20).
+    #[arg(long, default_value_t = 1)]
+    pub tracklets_per_night: u32,
+    /// Nights with data wanted within the window (1..60).
+    #[arg(long, default_value_t = 1)]
+    pub nights: u32,
+    /// Sharing level of the request and its results: private, consortium or public.
+    #[arg(long, default_value = "consortium")]
+    pub sharing: String,
+    /// Free text for the planners.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// Arguments of `aposos request list`.
+#[derive(Debug, Args)]
+pub struct RequestListArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Only the requests this user may read (default: every request).
+    #[arg(long)]
+    pub user: Option<String>,
+}
+
+/// Arguments of `aposos request cancel`.
+#[derive(Debug, Args)]
+pub struct RequestCancelArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The user cancelling it (an analyst or operator of its organisation, or an admin).
+    #[arg(long)]
+    pub user: String,
+    /// Request id.
+    #[arg(value_name = "ID")]
+    pub id: i64,
+}
+
 /// Arguments of `aposos obs import`.
 #[derive(Debug, Args)]
 pub struct ObsImportArgs {
@@ -772,4 +909,89 @@ pub struct ObsConvertArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Output of `aposos plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// The whole plan document (every node's list with pointings).
+    Json,
+    /// One row per observation.
+    Csv,
+    /// The headline figures only (value vs baseline and bound, objects, timing).
+    Summary,
+}
+
+/// Arguments of `aposos plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Database location (with --publish-as) and data directory (demo catalog, SATCAT, EOP).
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The night: local date of its evening at each node (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub night: Option<String>,
+    /// Element sets to plan for (default: the demo catalog in the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub elements: Option<PathBuf>,
+    /// Sites file (TOML) instead of the built-in network.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Plan only these sites (repeat); default: every node of the sites file.
+    #[arg(long, value_name = "ID")]
+    pub site: Vec<String>,
+    /// Leave a node out: `ID` or `ID=REASON` (offline, weather, maintenance); repeat.
+    #[arg(long, value_name = "ID[=REASON]")]
+    pub offline: Vec<String>,
+    /// Tracking requests: a JSON array of request bodies (as POST /api/v1/requests takes), with their `id`.
+    #[arg(long, value_name = "FILE")]
+    pub requests: Option<PathBuf>,
+    /// SATCAT owner codes of the member states (default: those of the sites file's nodes' countries).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub owners: Vec<String>,
+    /// Catalog numbers from this one on are provisional objects (UCT follow-up).
+    #[arg(long, default_value_t = 330_000)]
+    pub first_provisional: u32,
+    /// Standard magnitude of objects the SATCAT does not give.
+    #[arg(long, default_value_t = 6.0, allow_hyphen_values = true)]
+    pub std_mag: f64,
+    /// Re-plan the rest of the night of this plan (JSON from `aposos plan`), keeping what was done before --now.
+    #[arg(long, value_name = "PLAN.json", requires = "now")]
+    pub replan: Option<PathBuf>,
+    /// With --replan: the time from which the rest is planned (UTC, ISO 8601).
+    #[arg(long, value_name = "ISO8601")]
+    pub now: Option<String>,
+    /// Exposures per tracklet.
+    #[arg(long, default_value_t = 8)]
+    pub frames: u32,
+    /// Time between exposure starts (s).
+    #[arg(long, default_value_t = 2.0)]
+    pub cadence: f64,
+    /// Exposure length (s).
+    #[arg(long, default_value_t = 1.0)]
+    pub exposure: f64,
+    /// Settling time after each slew (s).
+    #[arg(long, default_value_t = 3.0)]
+    pub settle: f64,
+    /// Minimum elevation (deg).
+    #[arg(long, default_value_t = 15.0)]
+    pub min_el: f64,
+    /// No GEO-belt survey in the gaps.
+    #[arg(long)]
+    pub no_survey: bool,
+    /// Iterations of the large-neighbourhood search (default 3000).
+    #[arg(long, value_name = "N")]
+    pub lns_iterations: Option<usize>,
+    /// Seed of the search.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: PlanFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Store every node's list in the platform's database as a new version of its plan, as this (admin) user.
+    #[arg(long, value_name = "USER")]
+    pub publish_as: Option<String>,
 }

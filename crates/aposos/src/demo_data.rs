@@ -109,3 +109,20 @@ pub fn load(
     }
     Ok(cat)
 }
+
+/// The SATCAT table of `data_dir` by catalog number (empty when the table is absent).
+pub fn satcat_table(data_dir: &Path) -> anyhow::Result<HashMap<u32, SatcatRecord>> {
+    let table = data_dir.join(SATCAT_TABLE);
+    if !table.exists() {
+        return Ok(HashMap::new());
+    }
+    let bytes =
+        std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
+    // The table is Latin-1; only its names may hold non-ASCII bytes.
+    let text: String = bytes.iter().map(|&b| b as char).collect();
+    Ok(read_previsat(&table.display().to_string(), &text)
+        .records
+        .into_iter()
+        .map(|r| (r.norad_cat_id, r))
+        .collect())
+}

@@ -3,6 +3,7 @@
 mod cli;
 mod cmd_admin;
 mod cmd_bench;
+mod cmd_campaign;
 mod cmd_catalog;
 mod cmd_convert;
 mod cmd_correlate;
@@ -11,8 +12,10 @@ mod cmd_eop;
 mod cmd_obs;
 mod cmd_od;
 mod cmd_passes;
+mod cmd_plan;
 mod cmd_predict;
 mod cmd_propagate;
+mod cmd_request;
 mod cmd_serve;
 mod cmd_simulate;
 mod cmd_sites;
@@ -79,9 +82,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Obs(cli::ObsCommand::Convert(args)) => cmd_obs::convert(&args),
         cli::Command::Obs(cli::ObsCommand::Import(args)) => cmd_obs::import(&args),
         cli::Command::Obs(cli::ObsCommand::Stats(args)) => cmd_obs::stats(&args),
+        cli::Command::Request(command) => cmd_request::run(&command),
         cli::Command::Simulate(args) => cmd_simulate::run(&args),
         cli::Command::Correlate(args) => cmd_correlate::run(&args),
         cli::Command::Od(args) => cmd_od::run(&args),
         cli::Command::Iod(args) => cmd_od::iod(&args),
+        cli::Command::Plan(args) => cmd_plan::run(&args),
+        cli::Command::Campaign(args) => cmd_campaign::run(&args),
     }
 }
