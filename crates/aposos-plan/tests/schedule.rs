@@ -457,7 +457,6 @@ fn bad_nights_and_settings_are_refused() {
         &bad,
         eop(),
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(e.to_string().contains("exposure_s"), "{e}");
 }

@@ -940,12 +940,15 @@ pub struct PlanArgs {
     /// Plan only these sites (repeat); default: every node of the sites file.
     #[arg(long, value_name = "ID")]
     pub site: Vec<String>,
-    /// Leave a node out: `ID` or `ID=REASON` (offline, weather, maintenance); repeat.
+    /// Leave a node out: `ID` or `ID=REASON` (offline, weather, maintenance); repeat. Nodes whose status in the sites file is offline, clouded, weather, maintenance or closed are left out too.
     #[arg(long, value_name = "ID[=REASON]")]
     pub offline: Vec<String>,
     /// Tracking requests: a JSON array of request bodies (as POST /api/v1/requests takes), with their `id`.
     #[arg(long, value_name = "FILE")]
     pub requests: Option<PathBuf>,
+    /// Also plan for the active tracking requests stored in the platform's database (--data-dir or --database).
+    #[arg(long)]
+    pub stored_requests: bool,
     /// SATCAT owner codes of the member states (default: those of the sites file's nodes' countries).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub owners: Vec<String>,
@@ -979,7 +982,7 @@ pub struct PlanArgs {
     /// No GEO-belt survey in the gaps.
     #[arg(long)]
     pub no_survey: bool,
-    /// Iterations of the large-neighbourhood search (default 3000).
+    /// Iterations of the large-neighbourhood search (default 800).
     #[arg(long, value_name = "N")]
     pub lns_iterations: Option<usize>,
     /// Seed of the search.

@@ -95,6 +95,10 @@ pub struct CatalogState {
     pub member_error: Spread,
     /// True position error of every object.
     pub catalog_error: Spread,
+    /// Predicted 1σ position uncertainty of the objects with an orbit fitted during the campaign.
+    pub fitted_sigma: Spread,
+    /// True position error of the objects with an orbit fitted during the campaign.
+    pub fitted_error: Spread,
 }
 
 /// One night of the campaign.
@@ -208,9 +212,10 @@ fn catalog_state(
     known: &[ElementSet],
     truth: &HashMap<u32, ElementSet>,
     members: &BTreeSet<u32>,
+    fitted: &BTreeSet<u32>,
     at: Epoch,
 ) -> CatalogState {
-    let rows: Vec<(bool, f64, Option<f64>)> = known
+    let rows: Vec<(u32, bool, f64, Option<f64>)> = known
         .par_iter()
         .map(|e| {
             let sigma = predicted_sigma_km(e, at);
@@ -223,14 +228,27 @@ fn catalog_state(
                     aposos_astro::topocentric::sub(ra.position_km, rb.position_km),
                 ))
             });
-            (members.contains(&e.norad_cat_id), sigma, err)
+            (
+                e.norad_cat_id,
+                members.contains(&e.norad_cat_id),
+                sigma,
+                err,
+            )
         })
         .collect();
     let pick = |member_only: bool, err: bool| {
         Spread::of(
             rows.iter()
-                .filter(|r| !member_only || r.0)
-                .filter_map(|r| if err { r.2 } else { Some(r.1) })
+                .filter(|r| !member_only || r.1)
+                .filter_map(|r| if err { r.3 } else { Some(r.2) })
+                .collect(),
+        )
+    };
+    let of_fitted = |err: bool| {
+        Spread::of(
+            rows.iter()
+                .filter(|r| fitted.contains(&r.0))
+                .filter_map(|r| if err { r.3 } else { Some(r.2) })
                 .collect(),
         )
     };
@@ -240,6 +258,8 @@ fn catalog_state(
         catalog_sigma: pick(false, false),
         member_error: pick(true, true),
         catalog_error: pick(false, true),
+        fitted_sigma: of_fitted(false),
+        fitted_error: of_fitted(true),
     }
 }
 
@@ -346,7 +366,13 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
         objects: truth_elements.len(),
         member_objects: members.len(),
         nodes: sites.iter().map(|s| s.id.clone()).collect(),
-        before: catalog_state(&known, &truth, &members, first.0.add_ns(DAY_NS)),
+        before: catalog_state(
+            &known,
+            &truth,
+            &members,
+            &BTreeSet::new(),
+            first.0.add_ns(DAY_NS),
+        ),
         nights: Vec::new(),
     };
     let geodetic: HashMap<String, aposos_astro::Geodetic> =
@@ -355,6 +381,8 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
     let mut history: HashMap<u32, Vec<Observation>> = HashMap::new();
     // Per request, the nights it got all its tracklets.
     let mut request_nights: HashMap<i64, u32> = HashMap::new();
+    // Objects with an orbit fitted during the campaign.
+    let mut ever_fitted: BTreeSet<u32> = BTreeSet::new();
     for k in 0..args.nights {
         let t_night = Instant::now();
         let day = first.0.add_ns(i64::from(k) * DAY_NS).calendar();
@@ -429,7 +457,7 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
                 window: settings.window,
                 settings: &sim_settings,
                 schedule: Schedule::Greedy,
-                seed: args.seed.wrapping_add(u64::from(k)),
+                seed: args.seed,
                 uncorrelated: true,
             },
             &tracklets,
@@ -495,6 +523,7 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             .collect();
         let fitted = fits.len();
         for (i, e) in fits {
+            ever_fitted.insert(e.norad_cat_id);
             known[i] = e;
         }
         // Forget what no fit will use again.
@@ -542,7 +571,7 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             requests_fulfilled_tonight: fulfilled,
             requests_complete: complete,
             requests_active: active,
-            after: catalog_state(&known, &truth, &members, next_mid),
+            after: catalog_state(&known, &truth, &members, &ever_fitted, next_mid),
             plan_s,
             night_s: t_night.elapsed().as_secs_f64(),
         };
@@ -614,7 +643,7 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
     let b = &r.before;
     writeln!(
         out,
-        "| before | | | | | | | | | {} | {} | {} | {} | | | | |",
+        "| before | | | | | | | | | {} | {} | {} | {} | | | | | | |",
         b.member_sigma.cell(),
         b.catalog_sigma.cell(),
         b.member_error.cell(),
@@ -623,7 +652,7 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
     for n in &r.nights {
         writeln!(
             out,
-            "| {} | {}/{} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {} | {} | {:+.1} % | {:.1} % | {:.1} | {:.1} |",
+            "| {} | {}/{} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {} | {} | {}: {} | {} | {:+.1} % | {:.1} % | {:.1} | {:.1} |",
             n.night,
             n.nodes_clear,
             n.nodes_clear + n.nodes_clouded,
@@ -640,6 +669,9 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
             n.after.catalog_sigma.cell(),
             n.after.member_error.cell(),
             n.after.catalog_error.cell(),
+            n.after.fitted_sigma.count,
+            n.after.fitted_sigma.cell(),
+            n.after.fitted_error.cell(),
             100.0 * n.gain_over_baseline,
             100.0 * n.fraction_of_bound,
             n.plan_s,

@@ -172,6 +172,9 @@ pub fn settings_of(args: &PlanArgs) -> PlanSettings {
     s
 }
 
+/// Site statuses (in the sites file) under which a node is left out of the plan.
+pub const UNAVAILABLE: [&str; 5] = ["offline", "clouded", "weather", "maintenance", "closed"];
+
 /// The nodes to plan: `--site` ones or every node of the sites file, minus `--offline`
 /// ones (`ID` or `ID=reason`), which are listed as excluded.
 pub fn select_nodes(
@@ -198,6 +201,23 @@ pub fn select_nodes(
             .collect::<anyhow::Result<_>>()?
     };
     let mut excluded = Vec::new();
+    // Nodes whose status says they cannot observe are left out.
+    let mut k = 0;
+    while k < picked.len() {
+        let status = picked[k]
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if UNAVAILABLE.contains(&status.as_str()) {
+            excluded.push(ExcludedNode {
+                site: picked.remove(k).id,
+                reason: status,
+            });
+        } else {
+            k += 1;
+        }
+    }
     for o in offline {
         let (id, reason) = o.split_once('=').unwrap_or((o.as_str(), "offline"));
         let Some(i) = picked.iter().position(|s| s.id.eq_ignore_ascii_case(id)) else {
@@ -325,10 +345,13 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     } else {
         args.owners.clone()
     };
-    let requests = match &args.requests {
+    let mut requests = match &args.requests {
         Some(p) => read_requests(p)?,
         None => Vec::new(),
     };
+    if args.stored_requests {
+        requests.extend(stored_requests(&config, span)?);
+    }
     let settings = settings_of(args);
     let mid = span.0.add_ns(86_400_000_000_000);
     let objects = plan_objects(
@@ -472,12 +495,109 @@ fn write_csv(
     Ok(())
 }
 
-/// Stores every node's list as a new version of its plan for the night.
+/// Stores every node's list as a new version of its plan for the night, as `user` (an
+/// admin, as `POST /api/v1/sites/{id}/plan` requires), audited like the API's publication.
 fn publish(
     config: &aposos_server::ServerConfig,
     user: &str,
     doc: &aposos_plan::schedule::night::PlanDocument,
 ) -> anyhow::Result<()> {
-    let _ = (config, user, doc);
-    anyhow::bail!("--publish-as: plan storage is not available yet")
+    let nodes: Vec<(String, serde_json::Value)> = doc
+        .nodes
+        .iter()
+        .map(|n| {
+            Ok((
+                n.site.clone(),
+                serde_json::json!({
+                    "night": doc.night,
+                    "generated_utc": doc.generated_utc,
+                    "method": doc.method,
+                    "settings": doc.settings,
+                    "node": n,
+                }),
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    crate::cmd_serve::runtime()?.block_on(async move {
+        let store = crate::cmd_serve::open_store(config).await?;
+        let p = store.principal_of_user(user).await?;
+        let audit =
+            |target: &str, outcome: &str, detail: Option<String>| aposos_store::catalog::NewAudit {
+                user_id: Some(p.user_id),
+                user_name: Some(format!("cli:{}", p.user_name)),
+                org_id: Some(p.org_id),
+                action: "plan.publish".into(),
+                target: target.to_string(),
+                outcome: outcome.into(),
+                remote_addr: Some("local".into()),
+                detail,
+            };
+        if !aposos_server::policy::may_publish_plan(&p) {
+            store
+                .audit(&audit(&format!("night {}", doc.night), "denied", None))
+                .await?;
+            return Err(UsageError(format!(
+                "--publish-as {user}: only the centre's admins publish the network's plans"
+            ))
+            .into());
+        }
+        for (site, body) in &nodes {
+            let target = format!("{site}/{}", doc.night);
+            let version = store
+                .insert_plan(site, &doc.night, &p.user_name, body)
+                .await
+                .with_context(|| format!("cannot store the plan of {target}"))?;
+            store
+                .audit(&audit(&target, "ok", Some(format!("version {version}"))))
+                .await?;
+            eprintln!("published {target} as version {version}");
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+/// The active tracking requests stored in the platform's database whose window overlaps `span`.
+fn stored_requests(
+    config: &aposos_server::ServerConfig,
+    span: (Epoch, Epoch),
+) -> anyhow::Result<Vec<(RequestSpec, Epoch, Epoch)>> {
+    use aposos_store::ids::{iso_from_us, us_from_iso};
+    let us = |t: Epoch| us_from_iso(&iso(t)).unwrap_or(0);
+    let from_us = us(span.0);
+    let to_us = us(span.1);
+    let list = crate::cmd_serve::runtime()?.block_on(async move {
+        let store = crate::cmd_serve::open_store(config).await?;
+        let list = store.active_requests_between(from_us, to_us).await?;
+        store.close().await;
+        anyhow::Ok(list)
+    })?;
+    list.into_iter()
+        .map(|r| {
+            let at = |us: i64| {
+                let text = iso_from_us(us);
+                Epoch::parse_iso(text.trim_end_matches('Z'))
+                    .map_err(|e| anyhow::anyhow!("request {}: stored time {text}: {e}", r.id))
+            };
+            let (a, b) = (at(r.from_us)?, at(r.to_us)?);
+            Ok((
+                RequestSpec {
+                    id: r.id,
+                    norad_ids: r.norad_ids,
+                    from_utc: iso(a),
+                    to_utc: iso(b),
+                    priority: r.priority,
+                    tracklets_per_night: r.tracklets_per_night,
+                    nights: r.nights,
+                    status: Some(r.status),
+                },
+                a,
+                b,
+            ))
+        })
+        .collect()
+}
+
+fn iso(t: Epoch) -> String {
+    format!("{}Z", t.to_iso())
 }

@@ -84,7 +84,7 @@ impl Default for PlanSettings {
             },
             survey: true,
             weights: ValueWeights::default(),
-            lns_iterations: 3000,
+            lns_iterations: 800,
             seed: 1,
         }
     }
