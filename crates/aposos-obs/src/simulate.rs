@@ -402,13 +402,7 @@ fn iso(t: Epoch) -> String {
     format!("{}Z", t.to_iso())
 }
 
-/// The local civil date of the evening the night holding `t` belongs to (local mean time at `lon_deg`).
-pub fn night_label(dark_mid: Epoch, lon_deg: f64) -> String {
-    // Local mean time minus 12 h: any instant of the night falls on its evening's date.
-    let shift_ns = ((lon_deg / 15.0 - 12.0) * 3.6e12) as i64;
-    let c = Epoch::from_ns_since_1950(dark_mid.ns_since_1950() + shift_ns).calendar();
-    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
-}
+pub use aposos_plan::schedule::night_label;
 
 /// A tracklet chosen by the node: object index, start (s since the clock's start) and frames.
 #[derive(Clone, Copy, Debug)]

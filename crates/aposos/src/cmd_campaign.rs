@@ -29,6 +29,7 @@ use aposos_obs::simulate::{
 use aposos_orbit::od::{fit_sgp4, prepare_measurements, PriorErrors, Sgp4FitOptions};
 use aposos_orbit::synthetic::{degrade_catalog, ElementErrors};
 use aposos_plan::schedule::night::{plan_night, ExcludedNode};
+use aposos_plan::schedule::output::iso;
 use aposos_plan::schedule::value::ValueWeights;
 use aposos_plan::schedule::{night_span, NodeSpec, PlanSettings};
 use aposos_plan::sites::{Role, Site};
@@ -193,8 +194,6 @@ fn demo_requests(
                 RequestSpec {
                     id: i as i64 + 1,
                     norad_ids: vec![norad],
-                    from_utc: format!("{}Z", from.to_iso()),
-                    to_utc: format!("{}Z", to.to_iso()),
                     priority: 8,
                     tracklets_per_night: 2,
                     nights: 3.min(nights.max(1)),
@@ -253,7 +252,7 @@ fn catalog_state(
         )
     };
     CatalogState {
-        at_utc: format!("{}Z", at.to_iso()),
+        at_utc: iso(at),
         member_sigma: pick(true, false),
         catalog_sigma: pick(false, false),
         member_error: pick(true, true),
@@ -286,23 +285,21 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
         return Err(UsageError("the sites file has no node".into()).into());
     }
     let data_dir = &args.data_dir;
-    let (truth_source, truth_elements) = match (&args.elements, args.synthetic) {
+    let (truth_source, truth_elements, satcat) = match (&args.elements, args.synthetic) {
         (Some(p), _) => (
             p.display().to_string(),
             crate::elements_io::load(p, false)?.elements,
+            crate::demo_data::satcat_table(data_dir)?,
         ),
-        (None, Some(n)) => {
-            let c = crate::demo_data::load(data_dir, true, n)?;
-            (c.source, c.elements)
-        }
-        (None, None) => {
-            let c = crate::demo_data::load(data_dir, false, 20_000)?;
-            (c.source, c.elements)
+        (None, synthetic) => {
+            let c =
+                crate::demo_data::load(data_dir, synthetic.is_some(), synthetic.unwrap_or(20_000))?;
+            (c.source, c.elements, c.satcat)
         }
     };
     eprintln!("truth: {truth_source}, {} objects", truth_elements.len());
-    let (mags, _) = crate::cmd_predict::std_mags(data_dir, &truth_elements, Some(6.0))?;
-    let satcat = crate::demo_data::satcat_table(data_dir)?;
+    let (mags, _) =
+        crate::cmd_predict::std_mags_from(&satcat, data_dir, &truth_elements, Some(6.0));
     let mut owners: Vec<String> = sites
         .iter()
         .filter_map(|s| satcat_owner_of(&s.country).map(String::from))
@@ -511,14 +508,7 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
                 let fit = fit_sgp4(&known[i], &meas, &opts)
                     .ok()
                     .filter(|f| f.converged)?;
-                let mut e = fit.elements.clone();
-                e.element_set_no = e.element_set_no.saturating_add(1) % 10_000;
-                e.omm.originator = Some("APOSOS".into());
-                e.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
-                    Some("RTN".into()),
-                    &fit.covariance_rtn,
-                ));
-                Some((i, e))
+                Some((i, crate::cmd_od::catalog_entry(&fit)))
             })
             .collect();
         let fitted = fits.len();

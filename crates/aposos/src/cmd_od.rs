@@ -61,6 +61,20 @@ fn fit_json(norad: u32, fit: &Sgp4Fit) -> serde_json::Value {
     })
 }
 
+/// The element set a fit puts in the catalog: the next element set number, APOSOS as
+/// originator and the covariance block (RTN at epoch, CCSDS 502.0-B-3 §4.2.6) that every
+/// OMM encoding carries (TLEs cannot).
+pub fn catalog_entry(fit: &Sgp4Fit) -> aposos_formats::ElementSet {
+    let mut e = fit.elements.clone();
+    e.element_set_no = e.element_set_no.saturating_add(1) % 10_000;
+    e.omm.originator = Some("APOSOS".into());
+    e.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
+        Some("RTN".into()),
+        &fit.covariance_rtn,
+    ));
+    e
+}
+
 /// Runs `aposos od`: one fit per object with measurements and an initial orbit; the
 /// elements (or the report) on stdout or `--output`, a line per object on stderr.
 pub fn run(args: &OdArgs) -> anyhow::Result<()> {
@@ -148,16 +162,7 @@ pub fn run(args: &OdArgs) -> anyhow::Result<()> {
                     if fit.converged { "" } else { " (not converged)" }
                 );
                 reports.push(fit_json(*norad, &fit));
-                let mut e = fit.elements.clone();
-                e.element_set_no = e.element_set_no.saturating_add(1) % 10_000;
-                e.omm.originator = Some("APOSOS".into());
-                // The covariance block (RTN at epoch, CCSDS 502.0-B-3 §4.2.6) in every OMM
-                // encoding; TLEs cannot carry it.
-                e.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
-                    Some("RTN".into()),
-                    &fit.covariance_rtn,
-                ));
-                fitted.push(e);
+                fitted.push(catalog_entry(&fit));
             }
             Err(e) => {
                 eprintln!("{norad}: fit failed: {e}");

@@ -9,11 +9,12 @@ use anyhow::Context;
 use aposos_formats::satcat::SatcatRecord;
 use aposos_formats::{ElementSet, Epoch};
 use aposos_plan::schedule::night::{plan_night, DoneObservation, ExcludedNode, NightPlan};
+use aposos_plan::schedule::output::iso;
 use aposos_plan::schedule::value::{object_value, ObjectFacts, ValueWeights};
 use aposos_plan::schedule::{night_span, NodeSpec, PlanObject, PlanSettings};
 use aposos_plan::sites::{Role, Site};
 use aposos_plan::uncertainty::predicted_sigma_km;
-use serde::Deserialize;
+use aposos_store::requests::NewRequest;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -33,78 +34,70 @@ pub fn satcat_owner_of(country: &str) -> Option<&'static str> {
     })
 }
 
-/// A tracking request as the planner reads it (the body of `POST /api/v1/requests`, with its id).
-#[derive(Clone, Debug, Deserialize)]
+/// A tracking request as the planner uses it (its window travels beside it).
+#[derive(Clone, Debug)]
 pub struct RequestSpec {
     /// Request id (0 when not stored).
-    #[serde(default)]
     pub id: i64,
     /// Catalog numbers.
     pub norad_ids: Vec<u32>,
-    /// Start of the window (UTC, ISO 8601).
-    pub from_utc: String,
-    /// End of the window (UTC, ISO 8601).
-    pub to_utc: String,
     /// Priority 1–10.
-    #[serde(default = "default_priority")]
     pub priority: u8,
     /// Tracklets wanted per night.
-    #[serde(default = "one")]
     pub tracklets_per_night: u32,
     /// Nights wanted.
-    #[serde(default = "one")]
     pub nights: u32,
     /// `active` unless cancelled.
-    #[serde(default)]
     pub status: Option<String>,
 }
 
-fn default_priority() -> u8 {
-    5
-}
-fn one() -> u32 {
-    1
-}
-
-impl RequestSpec {
-    /// The request's window, checked.
-    pub fn window(&self, file: &str, i: usize) -> anyhow::Result<(Epoch, Epoch)> {
-        let at = |field: &str, v: &str| {
-            Epoch::parse_iso(v.trim_end_matches('Z')).map_err(|e| {
-                anyhow::anyhow!("{file}: request {} ({}): {field}: {e}", i + 1, self.id)
-            })
-        };
-        let (a, b) = (at("from_utc", &self.from_utc)?, at("to_utc", &self.to_utc)?);
-        if b <= a {
-            anyhow::bail!(
-                "{file}: request {} ({}): to_utc is not after from_utc",
-                i + 1,
-                self.id
-            );
-        }
-        if !(1..=10).contains(&self.priority) {
-            anyhow::bail!(
-                "{file}: request {} ({}): priority {}: must be 1..=10",
-                i + 1,
-                self.id,
-                self.priority
-            );
-        }
-        Ok((a, b))
-    }
-}
-
-/// Reads a requests file: a JSON array of requests.
+/// Reads a requests file: a JSON array of request bodies as `POST /api/v1/requests`
+/// takes them, each with an optional `id` and `status`, checked by the API's own
+/// validation (an error names the request and the field).
 pub fn read_requests(path: &Path) -> anyhow::Result<Vec<(RequestSpec, Epoch, Epoch)>> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-    let list: Vec<RequestSpec> = serde_json::from_str(&text)
+    let list: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text)
         .with_context(|| format!("{name}: not a JSON array of requests"))?;
     list.into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            let (a, b) = r.window(&name, i)?;
-            Ok((r, a, b))
+        .map(|(i, mut fields)| {
+            let at = |what: String| anyhow::anyhow!("{name}: request {}: {what}", i + 1);
+            let id = match fields.remove("id") {
+                None => 0,
+                Some(v) => v.as_i64().ok_or_else(|| at("id: not an integer".into()))?,
+            };
+            let status = match fields.remove("status") {
+                None => None,
+                Some(v) => Some(
+                    v.as_str()
+                        .ok_or_else(|| at("status: not a string".into()))?
+                        .to_string(),
+                ),
+            };
+            let body: NewRequest = serde_json::from_value(serde_json::Value::Object(fields))
+                .map_err(|e| at(e.to_string()))?;
+            let valid = body.validate().map_err(|e| at(e.to_string()))?;
+            let epoch = |field: &str, v: &str| {
+                Epoch::parse_iso(v.trim().trim_end_matches('Z'))
+                    .map_err(|e| at(format!("{field}: {e}")))
+            };
+            let window = (
+                epoch("from_utc", &body.from_utc)?,
+                epoch("to_utc", &body.to_utc)?,
+            );
+            Ok((
+                RequestSpec {
+                    id,
+                    norad_ids: valid.norad_ids,
+                    priority: valid.priority,
+                    tracklets_per_night: valid.tracklets_per_night,
+                    nights: valid.nights,
+                    status,
+                },
+                window.0,
+                window.1,
+            ))
         })
         .collect()
 }
@@ -331,8 +324,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| data_dir.join(crate::demo_data::ACTIVE_TLE));
     let loaded = crate::elements_io::load(&elements_path, false)?;
-    let (mags, _) = crate::cmd_predict::std_mags(&data_dir, &loaded.elements, Some(args.std_mag))?;
     let satcat = crate::demo_data::satcat_table(&data_dir)?;
+    let (mags, _) =
+        crate::cmd_predict::std_mags_from(&satcat, &data_dir, &loaded.elements, Some(args.std_mag));
     let owners: Vec<String> = if args.owners.is_empty() {
         let mut v: Vec<String> = sites
             .iter()
@@ -584,8 +578,6 @@ fn stored_requests(
                 RequestSpec {
                     id: r.id,
                     norad_ids: r.norad_ids,
-                    from_utc: iso(a),
-                    to_utc: iso(b),
                     priority: r.priority,
                     tracklets_per_night: r.tracklets_per_night,
                     nights: r.nights,
@@ -598,6 +590,52 @@ fn stored_requests(
         .collect()
 }
 
-fn iso(t: Epoch) -> String {
-    format!("{}Z", t.to_iso())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(tag: &str, text: &str) -> std::path::PathBuf {
+        let p =
+            std::env::temp_dir().join(format!("aposos-requests-{tag}-{}.json", std::process::id()));
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    #[test]
+    fn requests_files_are_read_with_the_api_checks() {
+        let p = file(
+            "good",
+            r#"[{"id": 7, "norad_ids": [25544], "from_utc": "2026-05-20T00:00:00Z",
+                 "to_utc": "2026-05-22T00:00:00Z", "priority": 9, "tracklets_per_night": 2},
+                {"norad_ids": [1, 2], "from_utc": "2026-05-20T00:00:00Z",
+                 "to_utc": "2026-05-21T00:00:00Z", "status": "cancelled"}]"#,
+        );
+        let r = read_requests(&p).expect("read");
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].0.id, r[0].0.priority, r[0].0.tracklets_per_night),
+            (7, 9, 2)
+        );
+        assert_eq!(r[0].2.minutes_since(r[0].1), 2880.0);
+        assert_eq!((r[1].0.id, r[1].0.priority, r[1].0.nights), (0, 5, 1));
+        assert_eq!(r[1].0.status.as_deref(), Some("cancelled"));
+        for (body, field) in [
+            (
+                r#"[{"norad_ids": [1], "from_utc": "2026-05-20T00:00:00Z", "to_utc": "2026-05-19T00:00:00Z"}]"#,
+                "to_utc",
+            ),
+            (
+                r#"[{"norad_ids": [1], "from_utc": "2026-05-20T00:00:00Z", "to_utc": "2026-05-21T00:00:00Z", "priority": 11}]"#,
+                "priority",
+            ),
+            (
+                r#"[{"norad_ids": [1], "from_utc": "2026-05-20T00:00:00Z", "to_utc": "2026-05-21T00:00:00Z", "colour": "red"}]"#,
+                "colour",
+            ),
+        ] {
+            let p = file("bad", body);
+            let e = read_requests(&p).expect_err("refused").to_string();
+            assert!(e.contains("request 1") && e.contains(field), "{e}");
+        }
+    }
 }

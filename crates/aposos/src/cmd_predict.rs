@@ -5,11 +5,12 @@ use crate::{cmd_eop, cmd_sites, demo_data, elements_io, times, UsageError};
 use anyhow::{bail, Context};
 use aposos_astro::magnitude::std_mag_from_rcs;
 use aposos_astro::refraction::Atmosphere;
-use aposos_formats::satcat::read_previsat;
+use aposos_formats::satcat::SatcatRecord;
 use aposos_formats::{ElementSet, Epoch};
 use aposos_orbit::Sgp4;
 use aposos_plan::predict::{predict, PredictOptions, Prediction};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
@@ -35,30 +36,30 @@ pub fn std_mags(
     elements: &[ElementSet],
     default: Option<f64>,
 ) -> anyhow::Result<(Vec<Option<f64>>, Option<String>)> {
+    let satcat = demo_data::satcat_table(data_dir)?;
+    Ok(std_mags_from(&satcat, data_dir, elements, default))
+}
+
+/// [`std_mags`] from a SATCAT table already read from `data_dir` (empty when it has none).
+pub fn std_mags_from(
+    satcat: &HashMap<u32, SatcatRecord>,
+    data_dir: &Path,
+    elements: &[ElementSet],
+    default: Option<f64>,
+) -> (Vec<Option<f64>>, Option<String>) {
     let table = data_dir.join(demo_data::SATCAT_TABLE);
-    let mut by_id: std::collections::HashMap<u32, Option<f64>> = Default::default();
     let source = if table.exists() {
-        let bytes =
-            std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
-        let text: String = bytes.iter().map(|&b| b as char).collect();
-        let read = read_previsat(&table.display().to_string(), &text);
-        by_id = read
-            .records
-            .into_iter()
-            .map(|r| {
-                let m = r
-                    .std_mag
-                    .or_else(|| r.rcs_m2.filter(|a| *a > 0.0).map(std_mag_from_rcs));
-                (r.norad_cat_id, m)
-            })
-            .collect();
         format!("the SATCAT {}", table.display())
     } else {
         format!("no SATCAT ({} not found)", table.display())
     };
+    let std_mag = |r: &SatcatRecord| {
+        r.std_mag
+            .or_else(|| r.rcs_m2.filter(|a| *a > 0.0).map(std_mag_from_rcs))
+    };
     let from_table: Vec<Option<f64>> = elements
         .iter()
-        .map(|e| by_id.get(&e.norad_cat_id).copied().flatten())
+        .map(|e| satcat.get(&e.norad_cat_id).and_then(std_mag))
         .collect();
     let known = from_table.iter().filter(|m| m.is_some()).count();
     let unknown = elements.len() - known;
@@ -70,13 +71,13 @@ pub fn std_mags(
         }
     };
     let mags = from_table.into_iter().map(|m| m.or(default)).collect();
-    Ok((
+    (
         mags,
         Some(format!(
             "standard magnitudes: {known} of {} objects from {source}{fallback}",
             elements.len()
         )),
-    ))
+    )
 }
 
 /// Rows formatted per window (bounds memory).

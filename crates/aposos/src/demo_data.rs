@@ -3,7 +3,7 @@
 //! the generated catalog when the snapshot is not there.
 
 use anyhow::Context;
-use aposos_formats::satcat::{read_previsat, SatcatRecord};
+use aposos_formats::satcat::{read_previsat, SatcatRead, SatcatRecord};
 use aposos_formats::{read_elements, ElementSet, Epoch, ReadOptions};
 use aposos_orbit::synthetic::generate_catalog;
 use std::collections::HashMap;
@@ -86,43 +86,41 @@ pub fn load(
             satcat_rejected: 0,
         }
     };
-    let table = data_dir.join(SATCAT_TABLE);
-    if table.exists() {
-        let bytes =
-            std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
-        // The table is Latin-1; only its names may hold non-ASCII bytes.
-        let text: String = bytes.iter().map(|&b| b as char).collect();
-        let read = read_previsat(&table.display().to_string(), &text);
+    if let Some(read) = read_satcat(data_dir)? {
         cat.satcat_rejected = read.errors.len();
         for e in read.errors.iter().take(5) {
             eprintln!("warning: {e}");
         }
-        cat.satcat = read
-            .records
-            .into_iter()
-            .map(|r| (r.norad_cat_id, r))
-            .collect();
+        cat.satcat = by_number(read);
         cat.satcat_source = Some(format!(
             "PreviSat SATCAT table ({}, from Debian package previsat)",
-            table.display()
+            data_dir.join(SATCAT_TABLE).display()
         ));
     }
     Ok(cat)
 }
 
-/// The SATCAT table of `data_dir` by catalog number (empty when the table is absent).
-pub fn satcat_table(data_dir: &Path) -> anyhow::Result<HashMap<u32, SatcatRecord>> {
+/// The SATCAT table of `data_dir` as read (`None` when the table is absent).
+fn read_satcat(data_dir: &Path) -> anyhow::Result<Option<SatcatRead>> {
     let table = data_dir.join(SATCAT_TABLE);
     if !table.exists() {
-        return Ok(HashMap::new());
+        return Ok(None);
     }
     let bytes =
         std::fs::read(&table).with_context(|| format!("cannot read {}", table.display()))?;
     // The table is Latin-1; only its names may hold non-ASCII bytes.
     let text: String = bytes.iter().map(|&b| b as char).collect();
-    Ok(read_previsat(&table.display().to_string(), &text)
-        .records
+    Ok(Some(read_previsat(&table.display().to_string(), &text)))
+}
+
+fn by_number(read: SatcatRead) -> HashMap<u32, SatcatRecord> {
+    read.records
         .into_iter()
         .map(|r| (r.norad_cat_id, r))
-        .collect())
+        .collect()
+}
+
+/// The SATCAT table of `data_dir` by catalog number (empty when the table is absent).
+pub fn satcat_table(data_dir: &Path) -> anyhow::Result<HashMap<u32, SatcatRecord>> {
+    Ok(read_satcat(data_dir)?.map(by_number).unwrap_or_default())
 }

@@ -15,6 +15,7 @@
 
 use super::slew::Enu;
 use super::{Candidate, Problem, Slot, Solution, PARK};
+use aposos_orbit::synthetic::SplitMix64;
 
 /// Width of the time index's buckets (s).
 const BUCKET_S: f64 = 60.0;
@@ -22,36 +23,6 @@ const BUCKET_S: f64 = 60.0;
 const HORIZON_S: f64 = 120.0;
 /// How far ahead the baseline looks (s).
 const BASELINE_HORIZON_S: f64 = 60.0;
-
-/// A small deterministic random generator (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in 0..n (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-}
 
 /// Per node, the candidates open in each minute of the clock.
 #[derive(Clone, Debug)]
@@ -507,7 +478,7 @@ pub struct SearchStats {
 /// Large-neighbourhood search on `st` (see the module's description).
 pub fn improve(st: &mut State<'_>, index: &TimeIndex, iterations: usize, seed: u64) -> SearchStats {
     let pb = st.pb;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed ^ 0x9E37_79B9_7F4A_7C15);
     let mut stats = SearchStats::default();
     let nodes: Vec<usize> = (0..pb.nodes.len())
         .filter(|&n| pb.nodes[n].dark_s.1 > pb.nodes[n].dark_s.0.max(pb.nodes[n].not_before_s))
@@ -517,7 +488,7 @@ pub fn improve(st: &mut State<'_>, index: &TimeIndex, iterations: usize, seed: u
     }
     for _ in 0..iterations {
         stats.iterations += 1;
-        let node = nodes[rng.below(nodes.len())];
+        let node = rng.pick(&nodes);
         let nn = &pb.nodes[node];
         let (d0, d1) = (nn.dark_s.0.max(nn.not_before_s), nn.dark_s.1);
         let len = 600.0 + rng.uniform() * 1800.0;
@@ -576,7 +547,10 @@ pub fn improve(st: &mut State<'_>, index: &TimeIndex, iterations: usize, seed: u
 
 fn undo(st: &mut State<'_>) {
     let journal = std::mem::take(&mut st.journal);
+    let mut touched = vec![false; st.nodes.len()];
     for ch in journal.into_iter().rev() {
+        let (Change::Inserted(node, _) | Change::Removed(node, _)) = ch;
+        touched[node] = true;
         match ch {
             Change::Inserted(node, slot) => {
                 let slots = &st.nodes[node];
@@ -593,8 +567,8 @@ fn undo(st: &mut State<'_>) {
             }
         }
     }
-    // Slews of the restored sequence.
-    for node in 0..st.nodes.len() {
+    // Slews of the restored sequences.
+    for node in (0..st.nodes.len()).filter(|&n| touched[n]) {
         for i in 0..st.nodes[node].len() {
             st.refresh_slew(node, i);
         }
