@@ -148,3 +148,98 @@ fn sgp4_fits_recover_the_truth_from_three_nights() {
         "{inside} of {fitted} inside 3σ"
     );
 }
+
+/// One tracklet per object (a night's first look), element sets three days old with their
+/// drag: the fit with the default prior must bring each orbit closer to the truth a day
+/// later, not further, and the covariance it writes must say how far off it still is
+/// (the mean motion is not known better than the prior said).
+#[test]
+fn one_tracklet_fits_improve_old_orbits_and_say_how_uncertain_they_are() {
+    let catalog = generate_catalog(600, 7, epoch("2026-05-17T12:00:00"));
+    let truth = objects(catalog.iter().map(|o| &o.elements), 5.0);
+    let eop = Eop::embedded();
+    let (sites, out) = simulate_clear(
+        &truth,
+        &Clear {
+            from: epoch("2026-05-20T12:00:00"),
+            to: epoch("2026-05-21T06:00:00"),
+            min_el_deg: Some(20.0),
+            revisit_s: None,
+            schedule: Schedule::EveryWindow,
+            seed: 5,
+            uncorrelated: false,
+        },
+    );
+    // Each object's first tracklet only.
+    let mut first: BTreeMap<u32, Vec<aposos_formats::obs::Observation>> = BTreeMap::new();
+    for o in out.observations {
+        let v = first.entry(o.norad_cat_id.unwrap()).or_default();
+        if v.first().is_none_or(|f| f.tracklet_id == o.tracklet_id) {
+            v.push(o);
+        }
+    }
+    let geodetic = geodetic(&sites);
+    let elements: Vec<_> = truth.iter().map(|o| o.elements.clone()).collect();
+    let degraded: HashMap<u32, _> = degrade_catalog(&elements, 8, &ElementErrors::default())
+        .into_iter()
+        .map(|e| (e.norad_cat_id, e))
+        .collect();
+    let true_of: HashMap<u32, _> = elements.iter().map(|e| (e.norad_cat_id, e)).collect();
+    let (mut before, mut after, mut inside, mut ratio) = (vec![], vec![], 0, vec![]);
+    for (norad, obs) in &first {
+        let t = true_of[norad];
+        if t.mean_motion_rev_per_day < 11.0 || obs.len() < 5 {
+            continue;
+        }
+        let (meas, _) = prepare_measurements(obs, &geodetic, eop, 2.0);
+        let fit = fit_sgp4(&degraded[norad], &meas, &Sgp4FitOptions::default()).expect("fit");
+        assert!(fit.converged && fit.full, "{norad}");
+        let last = obs.iter().map(|o| o.time).max().unwrap();
+        let later = last.add_ns(86_400_000_000_000);
+        let at = |e: &aposos_formats::ElementSet| {
+            Sgp4::new(e)
+                .unwrap()
+                .propagate_to(later)
+                .unwrap()
+                .position_km
+        };
+        let e_after = dist_km(at(t), at(&fit.elements));
+        before.push(dist_km(at(t), at(&degraded[norad])));
+        after.push(e_after);
+        // The predicted σ a day later, from the covariance the fit wrote.
+        let mut written = fit.elements.clone();
+        written.omm.covariance = Some(aposos_formats::OmmCovariance::from_matrix(
+            Some("RTN".into()),
+            &fit.covariance_rtn,
+        ));
+        let p = aposos_orbit::od::sgp4_covariance::position_covariance_at(
+            &written,
+            &fit.covariance_rtn,
+            later,
+        )
+        .expect("covariance");
+        let sigma = (p[0][0] + p[1][1] + p[2][2]).sqrt();
+        if e_after <= 3.0 * sigma {
+            inside += 1;
+        }
+        ratio.push(e_after / sigma);
+        if after.len() == 60 {
+            break;
+        }
+    }
+    let n = after.len();
+    assert!(n >= 30, "{n} objects");
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (m_before, m_after, m_ratio) =
+        (median(&mut before), median(&mut after), median(&mut ratio));
+    eprintln!(
+        "{n} one-tracklet LEO fits: median error a day later {m_after:.2} km (catalog {m_before:.2} km); {inside} inside 3σ; median error/σ {m_ratio:.2}"
+    );
+    assert!(m_after < 0.8 * m_before, "{m_after} km vs {m_before} km");
+    assert!(inside as f64 >= 0.9 * n as f64, "{inside} of {n} inside 3σ");
+    // Honest, not inflated beyond use: the error is a fair part of σ.
+    assert!(m_ratio > 0.15, "median error/σ {m_ratio}");
+}

@@ -100,6 +100,9 @@ pub struct CatalogState {
     pub fitted_sigma: Spread,
     /// True position error of the objects with an orbit fitted during the campaign.
     pub fitted_error: Spread,
+    /// True position error of the catalog as it was before the campaign: where it would
+    /// be without the network.
+    pub catalog_error_without_network: Spread,
 }
 
 /// One night of the campaign.
@@ -125,6 +128,8 @@ pub struct NightRow {
     pub correlated: usize,
     /// Tracklets left uncorrelated.
     pub uncorrelated: usize,
+    /// Tracklets correlated with the wrong object (by the simulator's truth).
+    pub miscorrelated: usize,
     /// Distinct objects observed (correlated).
     pub objects_observed: usize,
     /// Member-state-owned objects observed.
@@ -206,9 +211,21 @@ fn demo_requests(
         .collect()
 }
 
-/// The catalog's predicted uncertainty and true error at `at`.
+/// The distance (km) at `at` between an element set and the truth of its object.
+fn true_error_km(e: &ElementSet, truth: &HashMap<u32, ElementSet>, at: Epoch) -> Option<f64> {
+    let t = truth.get(&e.norad_cat_id)?;
+    let a = aposos_orbit::Sgp4::new(e).ok()?.propagate_to(at).ok()?;
+    let b = aposos_orbit::Sgp4::new(t).ok()?.propagate_to(at).ok()?;
+    Some(aposos_astro::topocentric::norm(
+        aposos_astro::topocentric::sub(a.position_km, b.position_km),
+    ))
+}
+
+/// The catalog's predicted uncertainty and true error at `at`; `initial` is the catalog
+/// before the campaign.
 fn catalog_state(
     known: &[ElementSet],
+    initial: &[ElementSet],
     truth: &HashMap<u32, ElementSet>,
     members: &BTreeSet<u32>,
     fitted: &BTreeSet<u32>,
@@ -217,48 +234,39 @@ fn catalog_state(
     let rows: Vec<(u32, bool, f64, Option<f64>)> = known
         .par_iter()
         .map(|e| {
-            let sigma = predicted_sigma_km(e, at);
-            let err = truth.get(&e.norad_cat_id).and_then(|t| {
-                let a = aposos_orbit::Sgp4::new(e).ok()?;
-                let b = aposos_orbit::Sgp4::new(t).ok()?;
-                let ra = a.propagate_to(at).ok()?;
-                let rb = b.propagate_to(at).ok()?;
-                Some(aposos_astro::topocentric::norm(
-                    aposos_astro::topocentric::sub(ra.position_km, rb.position_km),
-                ))
-            });
             (
                 e.norad_cat_id,
                 members.contains(&e.norad_cat_id),
-                sigma,
-                err,
+                predicted_sigma_km(e, at),
+                true_error_km(e, truth, at),
             )
         })
         .collect();
-    let pick = |member_only: bool, err: bool| {
+    let pick = |keep: &dyn Fn(u32, bool) -> bool, err: bool| {
         Spread::of(
             rows.iter()
-                .filter(|r| !member_only || r.1)
+                .filter(|r| keep(r.0, r.1))
                 .filter_map(|r| if err { r.3 } else { Some(r.2) })
                 .collect(),
         )
     };
-    let of_fitted = |err: bool| {
-        Spread::of(
-            rows.iter()
-                .filter(|r| fitted.contains(&r.0))
-                .filter_map(|r| if err { r.3 } else { Some(r.2) })
-                .collect(),
-        )
-    };
+    let member = |_: u32, m: bool| m;
+    let all = |_: u32, _: bool| true;
+    let was_fitted = |n: u32, _: bool| fitted.contains(&n);
     CatalogState {
         at_utc: iso(at),
-        member_sigma: pick(true, false),
-        catalog_sigma: pick(false, false),
-        member_error: pick(true, true),
-        catalog_error: pick(false, true),
-        fitted_sigma: of_fitted(false),
-        fitted_error: of_fitted(true),
+        member_sigma: pick(&member, false),
+        catalog_sigma: pick(&all, false),
+        member_error: pick(&member, true),
+        catalog_error: pick(&all, true),
+        fitted_sigma: pick(&was_fitted, false),
+        fitted_error: pick(&was_fitted, true),
+        catalog_error_without_network: Spread::of(
+            initial
+                .par_iter()
+                .filter_map(|e| true_error_km(e, truth, at))
+                .collect(),
+        ),
     }
 }
 
@@ -327,7 +335,8 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             std_mag: *m,
         })
         .collect();
-    let mut known = degrade_catalog(&truth_elements, args.seed, &ElementErrors::default());
+    let initial = degrade_catalog(&truth_elements, args.seed, &ElementErrors::default());
+    let mut known = initial.clone();
     let requests = match &args.requests {
         Some(p) => read_requests(p)?,
         None => demo_requests(
@@ -365,6 +374,7 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
         nodes: sites.iter().map(|s| s.id.clone()).collect(),
         before: catalog_state(
             &known,
+            &initial,
             &truth,
             &members,
             &BTreeSet::new(),
@@ -460,6 +470,12 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             &tracklets,
         )
         .map_err(|e| anyhow::anyhow!("night {night}: {e}"))?;
+        let truth_of: HashMap<String, u32> = sim
+            .truth
+            .tracklets
+            .iter()
+            .map(|t| (t.id.clone(), t.norad_cat_id))
+            .collect();
         // Ingest: the same checks as an upload.
         let observations = ingest(sim.observations, &sites, span.1);
         let corr = correlate(
@@ -470,8 +486,12 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             &CorrelationOptions::default(),
         );
         let mut tonight: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut miscorrelated = 0;
         for t in &corr.tracklets {
             if let Some(n) = t.assigned() {
+                if truth_of.get(&t.tracklet_id).is_some_and(|&m| m != n) {
+                    miscorrelated += 1;
+                }
                 *tonight.entry(n).or_default() += 1;
                 let h = history.entry(n).or_default();
                 h.extend(t.observations.iter().map(|&i| {
@@ -555,13 +575,14 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             missed: outcome.missed,
             correlated: corr.assigned,
             uncorrelated: corr.uncorrelated + corr.ambiguous,
+            miscorrelated,
             objects_observed: tonight.len(),
             member_objects_observed: tonight.keys().filter(|n| members.contains(n)).count(),
             orbits_fitted: fitted,
             requests_fulfilled_tonight: fulfilled,
             requests_complete: complete,
             requests_active: active,
-            after: catalog_state(&known, &truth, &members, &ever_fitted, next_mid),
+            after: catalog_state(&known, &initial, &truth, &members, &ever_fitted, next_mid),
             plan_s,
             night_s: t_night.elapsed().as_secs_f64(),
         };
@@ -625,48 +646,71 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
         out,
         "Position uncertainty (1σ, predicted) and true error at the middle of the next night, median / 95th percentile, km.\n"
     )?;
-    writeln!(out, "| night | clear nodes | planned | observed | missed | objects | member objects | orbits fitted | requests tonight / complete / active | member σ | catalog σ | member error | catalog error | vs greedy | of bound | plan s | night s |")?;
-    writeln!(
-        out,
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    )?;
+    let header = [
+        "night",
+        "clear nodes",
+        "planned",
+        "observed",
+        "missed",
+        "wrong correlations",
+        "objects",
+        "member objects",
+        "orbits fitted",
+        "requests tonight / complete / active",
+        "member σ",
+        "catalog σ",
+        "member error",
+        "catalog error",
+        "catalog error without the network",
+        "fitted so far",
+        "their σ",
+        "their error",
+        "vs greedy",
+        "of bound",
+        "plan s",
+        "night s",
+    ];
+    writeln!(out, "| {} |", header.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(header.len()))?;
     let b = &r.before;
-    writeln!(
-        out,
-        "| before | | | | | | | | | {} | {} | {} | {} | | | | | | |",
-        b.member_sigma.cell(),
-        b.catalog_sigma.cell(),
-        b.member_error.cell(),
-        b.catalog_error.cell()
-    )?;
+    let mut cells = vec![String::new(); header.len()];
+    cells[0] = "before".into();
+    cells[10] = b.member_sigma.cell();
+    cells[11] = b.catalog_sigma.cell();
+    cells[12] = b.member_error.cell();
+    cells[13] = b.catalog_error.cell();
+    cells[14] = b.catalog_error_without_network.cell();
+    writeln!(out, "| {} |", cells.join(" | "))?;
     for n in &r.nights {
-        writeln!(
-            out,
-            "| {} | {}/{} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {} | {} | {}: {} | {} | {:+.1} % | {:.1} % | {:.1} | {:.1} |",
-            n.night,
-            n.nodes_clear,
-            n.nodes_clear + n.nodes_clouded,
-            n.planned,
-            n.observed,
-            n.missed,
-            n.objects_observed,
-            n.member_objects_observed,
-            n.orbits_fitted,
-            n.requests_fulfilled_tonight,
-            n.requests_complete,
-            n.requests_active,
-            n.after.member_sigma.cell(),
-            n.after.catalog_sigma.cell(),
-            n.after.member_error.cell(),
-            n.after.catalog_error.cell(),
-            n.after.fitted_sigma.count,
-            n.after.fitted_sigma.cell(),
-            n.after.fitted_error.cell(),
-            100.0 * n.gain_over_baseline,
-            100.0 * n.fraction_of_bound,
-            n.plan_s,
-            n.night_s
-        )?;
+        let a = &n.after;
+        let cells = [
+            n.night.clone(),
+            format!("{}/{}", n.nodes_clear, n.nodes_clear + n.nodes_clouded),
+            n.planned.to_string(),
+            n.observed.to_string(),
+            n.missed.to_string(),
+            n.miscorrelated.to_string(),
+            n.objects_observed.to_string(),
+            n.member_objects_observed.to_string(),
+            n.orbits_fitted.to_string(),
+            format!(
+                "{} / {} / {}",
+                n.requests_fulfilled_tonight, n.requests_complete, n.requests_active
+            ),
+            a.member_sigma.cell(),
+            a.catalog_sigma.cell(),
+            a.member_error.cell(),
+            a.catalog_error.cell(),
+            a.catalog_error_without_network.cell(),
+            a.fitted_sigma.count.to_string(),
+            a.fitted_sigma.cell(),
+            a.fitted_error.cell(),
+            format!("{:+.1} %", 100.0 * n.gain_over_baseline),
+            format!("{:.1} %", 100.0 * n.fraction_of_bound),
+            format!("{:.1}", n.plan_s),
+            format!("{:.1}", n.night_s),
+        ];
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
 }

@@ -407,6 +407,11 @@ fn a_short_campaign_keeps_the_catalog_fresh() {
         assert!(n["correlated"].as_u64().unwrap() > 40, "{n}");
         assert!(n["orbits_fitted"].as_u64().unwrap() > 20, "{n}");
         assert!(n["requests_active"].as_u64().unwrap() > 0);
+        // Correlation against orbits the loop itself fitted stays right.
+        assert!(
+            n["miscorrelated"].as_u64().unwrap() * 50 <= n["correlated"].as_u64().unwrap(),
+            "{n}"
+        );
     }
     let median = |v: &Value| v["median_km"].as_f64().unwrap();
     let before = &r["before"];
@@ -419,6 +424,26 @@ fn a_short_campaign_keeps_the_catalog_fresh() {
     assert!(
         median(&after["catalog_error"]) < median(&before["catalog_error"]),
         "{before} {after}"
+    );
+    assert!(
+        median(&after["catalog_error"]) < 0.8 * median(&after["catalog_error_without_network"]),
+        "{after}"
+    );
+    // The fitted orbits' σ is honest: their true error is not larger than it says
+    // (a fit that trusted one tracklet for the mean motion reported 0.25 km for 4 km).
+    assert!(
+        median(&after["fitted_error"]) <= 1.5 * median(&after["fitted_sigma"]),
+        "{after}"
+    );
+    assert!(
+        r["nights"][1]["after"]["fitted_error"]["p95_km"]
+            .as_f64()
+            .unwrap()
+            <= 3.0
+                * r["nights"][1]["after"]["fitted_sigma"]["p95_km"]
+                    .as_f64()
+                    .unwrap(),
+        "{after}"
     );
     let table = ok(&aposos(&[
         "campaign",
@@ -433,4 +458,14 @@ fn a_short_campaign_keeps_the_catalog_fresh() {
     ]));
     assert!(table.contains("| night | clear nodes |"), "{table}");
     assert!(table.contains("| 2026-05-20 |"), "{table}");
+    // Every row of the table has the header's cells.
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    for row in &rows {
+        assert_eq!(
+            row.matches('|').count(),
+            rows[0].matches('|').count(),
+            "{row}"
+        );
+    }
 }

@@ -59,6 +59,40 @@ pub fn spd_inverse(a: &Matrix) -> Option<Matrix> {
     Some(inv)
 }
 
+/// Solves `a · x = b` for a square `a` and the columns of `b` (Gaussian elimination with
+/// partial pivoting); `None` when `a` is singular.
+pub fn solve_general(a: &Matrix, b: &Matrix) -> Option<Matrix> {
+    let n = a.len();
+    let m = b.first().map_or(0, Vec::len);
+    let mut aa = a.clone();
+    let mut bb = b.clone();
+    for c in 0..n {
+        let p = (c..n).max_by(|&i, &j| aa[i][c].abs().total_cmp(&aa[j][c].abs()))?;
+        if !(aa[p][c].abs() > 0.0 && aa[p][c].is_finite()) {
+            return None;
+        }
+        aa.swap(c, p);
+        bb.swap(c, p);
+        for i in c + 1..n {
+            let f = aa[i][c] / aa[c][c];
+            for k in c..n {
+                aa[i][k] -= f * aa[c][k];
+            }
+            for k in 0..m {
+                bb[i][k] -= f * bb[c][k];
+            }
+        }
+    }
+    let mut x = vec![vec![0.0; m]; n];
+    for i in (0..n).rev() {
+        for k in 0..m {
+            let s: f64 = (i + 1..n).map(|j| aa[i][j] * x[j][k]).sum();
+            x[i][k] = (bb[i][k] - s) / aa[i][i];
+        }
+    }
+    Some(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +120,22 @@ mod tests {
             }
         }
         assert!(cholesky(&vec![vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+    }
+
+    #[test]
+    fn general_solve_with_pivoting() {
+        let a = vec![
+            vec![0.0, 2.0, 1.0],
+            vec![1.0, 0.0, 0.0],
+            vec![3.0, 1.0, 4.0],
+        ];
+        // x = (1, 2, 1): 0 + 4 + 1, 1, 3 + 2 + 4.
+        let b = vec![vec![5.0], vec![1.0], vec![9.0]];
+        let x = solve_general(&a, &b).unwrap();
+        for (xi, want) in x.iter().zip([1.0, 2.0, 1.0]) {
+            assert!((xi[0] - want).abs() < 1e-12, "{x:?}");
+        }
+        let singular = vec![vec![1.0, 2.0], vec![2.0, 4.0]];
+        assert!(solve_general(&singular, &vec![vec![1.0], vec![1.0]]).is_none());
     }
 }

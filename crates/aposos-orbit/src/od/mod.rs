@@ -10,6 +10,7 @@ pub mod linalg;
 pub mod lsq;
 pub mod measurement;
 pub mod report;
+pub mod sgp4_covariance;
 pub mod sgp4_fit;
 pub mod sp_fit;
 pub mod sp_mean;

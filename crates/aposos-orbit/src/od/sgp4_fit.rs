@@ -5,14 +5,17 @@
 //! Parameters are equinoctial, regular for circular and equatorial orbits: mean motion
 //! `n` (rev/day), `e·cos ϖ`, `e·sin ϖ`, `tan(i/2)·cos Ω`, `tan(i/2)·sin Ω`, mean
 //! longitude `λ = M + ϖ` (ϖ = ω + Ω), and B*. The epoch is the last measurement's (on
-//! the TLE grid of 1e-8 day); the initial elements are carried to it by their secular
-//! rates. The model of a measurement is SGP4 at the time of emission (light time from
+//! the TLE grid of 1e-8 day); the initial elements are carried to it by [`reepoch`]
+//! (fitted to their own positions around it, so drag accumulated since is kept). The model of a measurement is SGP4 at the time of emission (light time from
 //! the observer's GCRS position), rotated TEME → GCRS: astrometric RA/Dec as measured.
 //! With a prior (the default), the initial elements' expected errors weigh against the
 //! measurements, so that a weak arc cannot pull the orbit away from what was known.
-//! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit;
-//! an arc shorter than `min_full_arc_periods` of the orbit (one tracklet) determines the
-//! mean longitude only (the along-track position), the rest is kept.
+//! B* is fitted when the arc spans at least `min_bstar_arc_days` of a near-Earth orbit.
+//! With a prior all six elements are fitted whatever the arc: one tracklet then mostly
+//! moves the along-track position, and the covariance keeps the prior's uncertainty of
+//! the rest (mean motion above all), so that it grows honestly with time. Without a
+//! prior, an arc shorter than `min_full_arc_periods` of the orbit (one tracklet)
+//! determines the mean longitude only, the rest is kept.
 
 use super::lsq::{solve, LsqError, LsqOptions};
 use super::measurement::AngleMeasurement;
@@ -39,16 +42,24 @@ pub struct PriorErrors {
     pub cross_km: f64,
     /// Radial error (km).
     pub radial_km: f64,
+    /// B*'s error as a fraction of its value (drag varies with the Sun; a short arc
+    /// cannot tell B* from an along-track drift on its own).
+    pub bstar_rel: f64,
+    /// B*'s error floor (1/earth radii), for element sets whose B* is near zero.
+    pub bstar_floor: f64,
 }
 
 impl Default for PriorErrors {
-    /// As correlation assumes: 2 km + 4 km/day along track, 0.5 km across and radially.
+    /// As correlation assumes: 2 km + 4 km/day along track, 0.5 km across and radially;
+    /// B* within 50 % (at least 2e-5).
     fn default() -> Self {
         Self {
             along_km: 2.0,
             along_km_per_day: 4.0,
             cross_km: 0.5,
             radial_km: 0.5,
+            bstar_rel: 0.5,
+            bstar_floor: 2e-5,
         }
     }
 }
@@ -64,8 +75,8 @@ pub struct Sgp4FitOptions {
     pub min_bstar_arc_days: f64,
     /// Fit B* whatever the arc (true) or never (false); `None`: by the arc.
     pub fit_bstar: Option<bool>,
-    /// Shortest arc, in orbital periods, for which all six elements are fitted; a
-    /// shorter one (a single tracklet) corrects the mean longitude only.
+    /// Without a prior: shortest arc, in orbital periods, for which all six elements are
+    /// fitted; a shorter one (a single tracklet) corrects the mean longitude only.
     pub min_full_arc_periods: f64,
     /// The initial elements' errors as a prior; `None`: no prior (an initial orbit from
     /// angles alone).
@@ -149,7 +160,7 @@ pub enum Sgp4FitError {
     Lsq(#[from] LsqError),
 }
 
-fn elements_at(base: &ElementSet, epoch: Epoch, p: &[f64]) -> Option<ElementSet> {
+pub(crate) fn elements_at(base: &ElementSet, epoch: Epoch, p: &[f64]) -> Option<ElementSet> {
     let (n, ex, ey, hx, hy, lam, bstar) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
     let e = ex.hypot(ey);
     if !(n > 0.0 && n < 20.0 && e < 0.99 && bstar.is_finite()) {
@@ -170,7 +181,7 @@ fn elements_at(base: &ElementSet, epoch: Epoch, p: &[f64]) -> Option<ElementSet>
     Some(el)
 }
 
-fn params_of(el: &ElementSet) -> Vec<f64> {
+pub(crate) fn params_of(el: &ElementSet) -> Vec<f64> {
     let (i, node, w, m) = (
         el.inclination_deg.to_radians(),
         el.raan_deg.to_radians(),
@@ -188,6 +199,70 @@ fn params_of(el: &ElementSet) -> Vec<f64> {
         m + varpi,
         el.bstar_per_earth_radii,
     ]
+}
+
+/// `initial` carried to `epoch`: the SGP4 mean elements with that epoch (same B*) that
+/// reproduce `initial`'s positions over the orbit before and after it (least squares on
+/// 17 positions over two periods), so that drag's quadratic terms and deep-space
+/// resonance accumulated since the old epoch are kept, which the secular rates alone
+/// lose. Errors: `initial` does not run in SGP4.
+pub fn reepoch(initial: &ElementSet, epoch: Epoch) -> Result<ElementSet, String> {
+    let sat0 = Sgp4::new(initial).map_err(|e| e.to_string())?;
+    let dt_min = epoch.minutes_since(initial.epoch);
+    let mut start_el = initial.clone();
+    start_el.epoch = epoch;
+    start_el.mean_anomaly_deg =
+        (initial.mean_anomaly_deg + (sat0.mdot * dt_min).to_degrees()).rem_euclid(360.0);
+    start_el.arg_of_pericenter_deg =
+        (initial.arg_of_pericenter_deg + (sat0.argpdot * dt_min).to_degrees()).rem_euclid(360.0);
+    start_el.raan_deg = (initial.raan_deg + (sat0.nodedot * dt_min).to_degrees()).rem_euclid(360.0);
+    if dt_min.abs() < 1.0 {
+        return Ok(start_el);
+    }
+    let period_min = 1440.0 / initial.mean_motion_rev_per_day.max(1e-3);
+    let times: Vec<f64> = (0..17)
+        .map(|k| (k as f64 - 8.0) / 8.0 * period_min)
+        .collect();
+    let Some(target) = times
+        .iter()
+        .map(|t| sat0.propagate(dt_min + t).ok().map(|s| s.position_km))
+        .collect::<Option<Vec<Vec3>>>()
+    else {
+        // The old elements do not reach the new epoch (decayed): the secular carry.
+        return Ok(start_el);
+    };
+    let start = params_of(&start_el);
+    let model = |p: &[f64]| -> Option<Vec<[f64; 2]>> {
+        let sat = Sgp4::new(&elements_at(&start_el, epoch, p)?).ok()?;
+        let mut out = Vec::with_capacity(2 * times.len());
+        for (t, r0) in times.iter().zip(&target) {
+            let r = sat.propagate(*t).ok()?.position_km;
+            out.push([r[0] - r0[0], r[1] - r0[1]]);
+            out.push([r[2] - r0[2], 0.0]);
+        }
+        Some(out)
+    };
+    let steps = [
+        1e-7 * initial.mean_motion_rev_per_day.max(1.0),
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-7,
+        1e-6,
+    ];
+    let free = [true, true, true, true, true, true, false];
+    let floor = vec![f64::INFINITY; 2 * times.len()];
+    let opts = LsqOptions {
+        max_iterations: 20,
+        tolerance: 1e-12,
+        max_rejection_rounds: 0,
+        ..LsqOptions::default()
+    };
+    match solve(&model, &start, &steps, &free, &floor, &opts) {
+        Ok(sol) => Ok(elements_at(&start_el, epoch, &sol.params).unwrap_or(start_el)),
+        Err(_) => Ok(start_el),
+    }
 }
 
 /// The computed astrometric direction (GCRS unit vector) of `sat` for measurement `m`.
@@ -217,22 +292,18 @@ pub fn fit_sgp4(
     let first = measurements.iter().map(|m| m.time).min().unwrap_or(last);
     let raw = last.ns_since_1950();
     let epoch = Epoch::from_ns_since_1950(raw - raw.rem_euclid(TLE_EPOCH_STEP_NS));
-    // The initial elements carried to the fit epoch by their secular rates.
+    // The initial elements carried to the fit epoch (fitted to their own positions).
     let sat0 = Sgp4::new(initial).map_err(|e| Sgp4FitError::Initial(e.to_string()))?;
     let dt_min = epoch.minutes_since(initial.epoch);
-    let mut start_el = initial.clone();
-    start_el.mean_anomaly_deg =
-        (initial.mean_anomaly_deg + (sat0.mdot * dt_min).to_degrees()).rem_euclid(360.0);
-    start_el.arg_of_pericenter_deg =
-        (initial.arg_of_pericenter_deg + (sat0.argpdot * dt_min).to_degrees()).rem_euclid(360.0);
-    start_el.raan_deg = (initial.raan_deg + (sat0.nodedot * dt_min).to_degrees()).rem_euclid(360.0);
-    let start = params_of(&start_el);
+    let start = params_of(&reepoch(initial, epoch).map_err(Sgp4FitError::Initial)?);
     let arc_days = last.minutes_since(first) / 1440.0;
     let fit_bstar = opts
         .fit_bstar
         .unwrap_or(!sat0.is_deep_space() && arc_days >= opts.min_bstar_arc_days);
     let period_days = 1.0 / initial.mean_motion_rev_per_day.max(1e-3);
-    let full = arc_days >= opts.min_full_arc_periods * period_days;
+    // With a prior every element is fitted: the prior holds what a short arc cannot
+    // tell, and the covariance keeps it. Without one, a short arc moves λ alone.
+    let full = opts.prior.is_some() || arc_days >= opts.min_full_arc_periods * period_days;
     let fit_bstar = fit_bstar && full;
     let free = [full, full, full, full, full, true, fit_bstar];
     let steps = [
@@ -244,8 +315,8 @@ pub fn fit_sgp4(
         1e-7,
         1e-6,
     ];
-    // The prior's sigmas in parameter units (B* has none).
-    let prior_sigma: Option<[f64; 6]> = opts.prior.map(|pr| {
+    // The prior's sigmas in parameter units.
+    let prior_sigma: Option<[f64; 7]> = opts.prior.map(|pr| {
         let n_rad_s = initial.mean_motion_rev_per_day * TAU / 86_400.0;
         let a_km = (super::iod::MU_KM3_S2 / (n_rad_s * n_rad_s)).cbrt();
         let age = dt_min.abs() / 1440.0;
@@ -256,6 +327,7 @@ pub fn fit_sgp4(
             pr.cross_km / a_km,
             pr.cross_km / a_km,
             (pr.along_km + pr.along_km_per_day * age) / a_km,
+            (pr.bstar_rel * initial.bstar_per_earth_radii.abs()).max(pr.bstar_floor),
         ]
     });
     let model = |p: &[f64]| -> Option<Vec<[f64; 2]>> {
@@ -269,8 +341,8 @@ pub fn fit_sgp4(
             })
             .collect::<Option<_>>()?;
         if let Some(s) = prior_sigma {
-            let d: Vec<f64> = (0..6).map(|k| (p[k] - start[k]) / s[k]).collect();
-            out.extend([[d[0], d[1]], [d[2], d[3]], [d[4], d[5]]]);
+            let d: Vec<f64> = (0..7).map(|k| (p[k] - start[k]) / s[k]).collect();
+            out.extend([[d[0], d[1]], [d[2], d[3]], [d[4], d[5]], [d[6], 0.0]]);
         }
         Some(out)
     };
@@ -280,7 +352,7 @@ pub fn fit_sgp4(
         .collect();
     if prior_sigma.is_some() {
         // The prior is never an outlier.
-        floor.extend([f64::INFINITY; 3]);
+        floor.extend([f64::INFINITY; 4]);
     }
     let sol = solve(&model, &start, &steps, &free, &floor, &opts.lsq)?;
     let el = elements_at(initial, epoch, &sol.params).ok_or(LsqError::Singular)?;
@@ -367,4 +439,54 @@ pub fn rtn_matrix(r: Vec3, v: Vec3) -> [[f64; 3]; 3] {
     let nh = h.map(|x| x / norm(h));
     let th = cross(nh, rh);
     [rh, th, nh]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reepoch_keeps_the_positions_drag_and_all() {
+        // A decaying LEO object (B* 5e-4) carried three days on: around the new epoch,
+        // and a day after it, the new element set must give the old one's positions.
+        // The secular rates alone lose drag's quadratic along-track term.
+        let el = ElementSet {
+            object_name: None,
+            object_id: None,
+            norad_cat_id: 28057,
+            classification: 'U',
+            epoch: Epoch::parse_iso("2026-05-17T06:00:00").unwrap(),
+            mean_motion_rev_per_day: 15.2,
+            eccentricity: 0.0012,
+            inclination_deg: 51.6,
+            raan_deg: 120.0,
+            arg_of_pericenter_deg: 80.0,
+            mean_anomaly_deg: 10.0,
+            ephemeris_type: 0,
+            element_set_no: 0,
+            rev_at_epoch: 0,
+            bstar_per_earth_radii: 5e-4,
+            mean_motion_dot_rev_per_day2: 0.0,
+            mean_motion_ddot_rev_per_day3: 0.0,
+            omm: Default::default(),
+        };
+        let old = Sgp4::new(&el).unwrap();
+        let epoch = el.epoch.add_ns(3 * 86_400_000_000_000);
+        let new = Sgp4::new(&reepoch(&el, epoch).unwrap()).unwrap();
+        let dist = |t_min: f64| {
+            let a = old
+                .propagate(epoch.minutes_since(el.epoch) + t_min)
+                .unwrap();
+            let b = new.propagate(t_min).unwrap();
+            norm([
+                a.position_km[0] - b.position_km[0],
+                a.position_km[1] - b.position_km[1],
+                a.position_km[2] - b.position_km[2],
+            ])
+        };
+        for t in [-100.0, -30.0, 0.0, 45.0, 100.0] {
+            assert!(dist(t) < 0.05, "{t} min: {} km", dist(t));
+        }
+        assert!(dist(1440.0) < 1.0, "a day on: {} km", dist(1440.0));
+    }
 }
