@@ -29,7 +29,7 @@ use crate::windows::{find_windows_catalog, CatalogObject, SiteNight, SkyClock, W
 use aposos_astro::Eop;
 use aposos_formats::{ElementSet, Epoch};
 use rayon::prelude::*;
-use slew::{Enu, MountModel};
+use slew::{Axes, Enu, MountModel};
 use track::Track;
 use value::{TargetValue, ValueWeights};
 
@@ -390,7 +390,14 @@ impl Problem {
             .par_iter()
             .map(|&(oi, ni, a, b)| {
                 let Some(t) = &sats[oi] else { return Ok(None) };
-                let track = Track::sample(t, &node_nights[ni].observer, &clock, a, b)?;
+                let track = Track::sample(
+                    t,
+                    &node_nights[ni].observer,
+                    &node_nights[ni].mount,
+                    &clock,
+                    a,
+                    b,
+                )?;
                 Ok(Some(Candidate {
                     target: oi,
                     node: ni,
@@ -433,7 +440,7 @@ impl Problem {
                                 start_s: a,
                                 end_s: b,
                                 duration_s: sdur,
-                                track: Track::fixed(field.enu, a, b),
+                                track: Track::fixed(field.enu, a, b, &node.mount),
                             });
                         }
                     }
@@ -477,10 +484,10 @@ pub struct Slot {
     pub slew_s: f64,
     /// Already done (or under way): the search keeps it.
     pub locked: bool,
-    /// Pointing at the start.
-    pub p_start: Enu,
-    /// Pointing at the end.
-    pub p_end: Enu,
+    /// Pointing at the start, in the node's mount axes (deg).
+    pub p_start: Axes,
+    /// Pointing at the end, in the node's mount axes (deg).
+    pub p_end: Axes,
 }
 
 /// A plan: every node's sequence of observations, in time order.

@@ -129,13 +129,19 @@ fn add_done(pb: &mut Problem, done: &[DoneObservation]) -> (Solution, usize) {
             continue;
         };
         let a = pb.clock.seconds_to(d.start);
-        let Ok(track) = Track::sample(&target, &pb.nodes[node].observer, &pb.clock, a, a + dur)
-        else {
+        let Ok(track) = Track::sample(
+            &target,
+            &pb.nodes[node].observer,
+            &pb.nodes[node].mount,
+            &pb.clock,
+            a,
+            a + dur,
+        ) else {
             unmatched += 1;
             continue;
         };
         let ci = pb.candidates.len();
-        let (p_start, p_end) = (track.at(a), track.at(a + dur));
+        let (p_start, p_end) = (track.axes_at(a), track.axes_at(a + dur));
         pb.candidates.push(Candidate {
             target: object,
             node,
@@ -159,9 +165,9 @@ fn add_done(pb: &mut Problem, done: &[DoneObservation]) -> (Solution, usize) {
     for (n, slots) in sol.nodes.iter_mut().enumerate() {
         slots.sort_by(|x, y| x.start_s.total_cmp(&y.start_s));
         let mount = pb.nodes[n].mount;
-        let mut prev = super::PARK;
+        let mut prev = mount.axes(super::PARK);
         for s in slots.iter_mut() {
-            s.slew_s = mount.slew_s(prev, s.p_start);
+            s.slew_s = mount.slew_axes_s(prev, s.p_start);
             prev = s.p_end;
         }
     }

@@ -13,7 +13,7 @@
 //!   the whole network), then the removed observations are put back where they still
 //!   fit; the change is kept when the network value does not drop.
 
-use super::slew::Enu;
+use super::slew::Axes;
 use super::{Candidate, Problem, Slot, Solution, PARK};
 use aposos_orbit::synthetic::SplitMix64;
 
@@ -189,15 +189,18 @@ impl<'a> State<'a> {
     }
 
     /// End time and pointing of the slot before insertion index `idx` (the park position at dusk when none).
-    fn prev_of(&self, node: usize, idx: usize) -> (f64, Enu) {
+    fn prev_of(&self, node: usize, idx: usize) -> (f64, Axes) {
         match idx.checked_sub(1).map(|i| &self.nodes[node][i]) {
             Some(s) => (s.start_s + self.pb.candidates[s.cand].duration_s, s.p_end),
-            None => (self.pb.nodes[node].dark_s.0, PARK),
+            None => (
+                self.pb.nodes[node].dark_s.0,
+                self.pb.nodes[node].mount.axes(PARK),
+            ),
         }
     }
 
     /// Earliest start of candidate `c` after an observation ending at `end_s` pointed at `p`: (start, slew).
-    fn earliest_after(&self, c: &Candidate, end_s: f64, p: Enu) -> Option<(f64, f64)> {
+    fn earliest_after(&self, c: &Candidate, end_s: f64, p: Axes) -> Option<(f64, f64)> {
         let node = &self.pb.nodes[c.node];
         let gap = self.pb.gap_s();
         let lo = c
@@ -211,7 +214,7 @@ impl<'a> State<'a> {
             if t > latest + 1e-9 {
                 return None;
             }
-            let slew = node.mount.slew_s(p, c.track.at(t));
+            let slew = node.mount.slew_axes_s(p, c.track.axes_at(t));
             let need = end_s + slew + gap;
             if need <= t + 1e-9 {
                 return Some((t, slew));
@@ -229,7 +232,7 @@ impl<'a> State<'a> {
                 let end = start_s + c.duration_s;
                 let slew = self.pb.nodes[c.node]
                     .mount
-                    .slew_s(c.track.at(end), n.p_start);
+                    .slew_axes_s(c.track.axes_at(end), n.p_start);
                 end + slew + self.pb.gap_s() <= n.start_s + 1e-9
             }
         }
@@ -257,8 +260,8 @@ impl<'a> State<'a> {
             start_s,
             slew_s,
             locked,
-            p_start: c.track.at(start_s),
-            p_end: c.track.at(start_s + c.duration_s),
+            p_start: c.track.axes_at(start_s),
+            p_end: c.track.axes_at(start_s + c.duration_s),
         }
     }
 
@@ -296,7 +299,7 @@ impl<'a> State<'a> {
         if idx < self.nodes[node].len() {
             let (_, p) = self.prev_of(node, idx);
             let s = self.nodes[node][idx];
-            self.nodes[node][idx].slew_s = self.pb.nodes[node].mount.slew_s(p, s.p_start);
+            self.nodes[node][idx].slew_s = self.pb.nodes[node].mount.slew_axes_s(p, s.p_start);
         }
     }
 
@@ -305,7 +308,7 @@ impl<'a> State<'a> {
         while idx < self.nodes[node].len() {
             let (end, p) = self.prev_of(node, idx);
             let s = self.nodes[node][idx];
-            let slew = self.pb.nodes[node].mount.slew_s(p, s.p_start);
+            let slew = self.pb.nodes[node].mount.slew_axes_s(p, s.p_start);
             if end + slew + self.pb.gap_s() <= s.start_s + 1e-9 || s.locked {
                 self.nodes[node][idx].slew_s = slew;
                 return;
@@ -367,7 +370,7 @@ impl<'a> State<'a> {
             self.insert(ci, idx, t, slew, false);
             let c = &self.pb.candidates[ci];
             cur_end = t + c.duration_s;
-            cur_p = c.track.at(cur_end);
+            cur_p = c.track.axes_at(cur_end);
             idx += 1;
         }
     }

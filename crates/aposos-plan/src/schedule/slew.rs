@@ -12,6 +12,10 @@ use crate::sites::{Mount, Telescope};
 /// A unit vector in the site's east-north-up frame.
 pub type Enu = [f64; 3];
 
+/// A pointing in a mount's axes (deg): (azimuth, elevation) or (hour angle, declination);
+/// the first may be unwrapped beyond ±180° along a track.
+pub type Axes = [f64; 2];
+
 /// A mount's motion limits.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MountModel {
@@ -68,12 +72,25 @@ impl MountModel {
         }
     }
 
+    /// The axes of a pointing, as an array.
+    pub fn axes(&self, p: Enu) -> Axes {
+        let (a, b) = self.axes_deg(p);
+        [a, b]
+    }
+
     /// Slew time (s, without settling) from pointing `from` to pointing `to`.
     pub fn slew_s(&self, from: Enu, to: Enu) -> f64 {
-        let (a0, b0) = self.axes_deg(from);
-        let (a1, b1) = self.axes_deg(to);
-        let da = (a1 - a0 + 540.0).rem_euclid(360.0) - 180.0;
-        self.axis_time_s(da).max(self.axis_time_s(b1 - b0))
+        self.slew_axes_s(self.axes(from), self.axes(to))
+    }
+
+    /// Slew time (s, without settling) between two pointings given in the mount's axes.
+    pub fn slew_axes_s(&self, from: Axes, to: Axes) -> f64 {
+        let mut da = (to[0] - from[0]).abs();
+        if da > 180.0 {
+            let d = da.rem_euclid(360.0);
+            da = d.min(360.0 - d);
+        }
+        self.axis_time_s(da).max(self.axis_time_s(to[1] - from[1]))
     }
 }
 
@@ -151,6 +168,20 @@ mod tests {
         // Due east: −90°.
         let (ha, _) = m.axes_deg(enu_of(90f64.to_radians(), 0.0));
         assert!((ha + 90.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn axes_slews_go_the_short_way_even_unwrapped() {
+        let m = altaz();
+        // 350° to 370° (10° unwrapped) and to 730° (also 10°), and −190° to 170°: 0°.
+        assert!((m.slew_axes_s([350.0, 40.0], [370.0, 40.0]) - m.axis_time_s(20.0)).abs() < 1e-9);
+        assert!((m.slew_axes_s([350.0, 40.0], [730.0, 40.0]) - m.axis_time_s(20.0)).abs() < 1e-9);
+        assert!(m.slew_axes_s([-190.0, 40.0], [170.0, 40.0]).abs() < 1e-9);
+        let (a, b) = (
+            enu_of(350f64.to_radians(), 40f64.to_radians()),
+            enu_of(10f64.to_radians(), 70f64.to_radians()),
+        );
+        assert!((m.slew_s(a, b) - m.slew_axes_s(m.axes(a), m.axes(b))).abs() < 1e-12);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! regular grid and interpolated linearly, so that the scheduler can ask for the pointing
 //! at any instant of the window without propagating the orbit again.
 
-use super::slew::Enu;
+use super::slew::{Axes, Enu, MountModel};
 use crate::passes::{EarthClock, Observer, PassError, Target};
 
 /// Samples per window (the step is the window's length over this, within the limits below).
@@ -21,15 +21,64 @@ pub struct Track {
     pub step_s: f64,
     /// The samples.
     pub points: Vec<Enu>,
+    /// The samples in the node's mount axes (deg; the first axis unwrapped along the
+    /// track), for slew times without trigonometry.
+    pub axes: Vec<Axes>,
+    /// Per interval between samples, whether the axes bend there (near the mount's pole:
+    /// the zenith of an alt-az mount), so that they are computed from the line of sight
+    /// instead of interpolated.
+    pub bent: Vec<bool>,
+    /// The node's mount.
+    pub mount: MountModel,
+}
+
+/// Largest difference (deg) between the axes interpolated linearly and those of the
+/// interpolated line of sight at an interval's middle for which the interval counts as
+/// straight.
+const STRAIGHT_DEG: f64 = 0.05;
+
+/// The samples' axes, the first one unwrapped so that linear interpolation follows the
+/// sky, and which intervals bend.
+fn axes_of(points: &[Enu], mount: &MountModel) -> (Vec<Axes>, Vec<bool>) {
+    let mut out: Vec<Axes> = Vec::with_capacity(points.len());
+    let mut bent = Vec::with_capacity(points.len());
+    for (k, p) in points.iter().enumerate() {
+        let mut a = mount.axes(*p);
+        if let Some(prev) = out.last() {
+            a[0] = prev[0] + (a[0] - prev[0] + 540.0).rem_euclid(360.0) - 180.0;
+            let m = mount.axes(normalised(mid(points[k - 1], *p)).unwrap_or(*p));
+            let lin = [(prev[0] + a[0]) / 2.0, (prev[1] + a[1]) / 2.0];
+            let d0 = (m[0] - lin[0] + 540.0).rem_euclid(360.0) - 180.0;
+            bent.push(d0.abs().max((m[1] - lin[1]).abs()) > STRAIGHT_DEG);
+        }
+        out.push(a);
+    }
+    (out, bent)
+}
+
+fn mid(a: Enu, b: Enu) -> Enu {
+    [
+        (a[0] + b[0]) / 2.0,
+        (a[1] + b[1]) / 2.0,
+        (a[2] + b[2]) / 2.0,
+    ]
+}
+
+fn normalised(p: Enu) -> Option<Enu> {
+    let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+    (n > 0.0).then(|| [p[0] / n, p[1] / n, p[2] / n])
 }
 
 impl Track {
     /// A pointing fixed on the sky of the site (a survey field) over `[from_s, to_s]`.
-    pub fn fixed(p: Enu, from_s: f64, to_s: f64) -> Self {
+    pub fn fixed(p: Enu, from_s: f64, to_s: f64, mount: &MountModel) -> Self {
         Track {
             t0_s: from_s,
             step_s: (to_s - from_s).max(1.0),
             points: vec![p, p],
+            axes: vec![mount.axes(p); 2],
+            bent: vec![false],
+            mount: *mount,
         }
     }
 
@@ -37,6 +86,7 @@ impl Track {
     pub fn sample(
         target: &Target,
         observer: &Observer,
+        mount: &MountModel,
         clock: &EarthClock,
         from_s: f64,
         to_s: f64,
@@ -50,11 +100,34 @@ impl Track {
             let (r, _) = target.itrf(clock, t)?;
             points.push(line_of_sight(observer, r));
         }
-        Ok(Track {
-            t0_s: from_s,
+        Ok(Track::from_points(from_s, step_s, points, mount))
+    }
+
+    /// A track from its samples (at least one).
+    pub fn from_points(t0_s: f64, step_s: f64, points: Vec<Enu>, mount: &MountModel) -> Self {
+        let (axes, bent) = axes_of(&points, mount);
+        Track {
+            t0_s,
             step_s,
+            axes,
+            bent,
             points,
-        })
+            mount: *mount,
+        }
+    }
+
+    /// The pointing in the mount's axes at `t_s` (linear between samples; clamped to the
+    /// samples' span).
+    pub fn axes_at(&self, t_s: f64) -> Axes {
+        let x = ((t_s - self.t0_s) / self.step_s).max(0.0);
+        let last = self.axes.len() - 1;
+        let i = (x as usize).min(last.saturating_sub(1));
+        if self.bent.get(i).copied().unwrap_or(false) {
+            return self.mount.axes(self.at(t_s));
+        }
+        let f = (x - i as f64).min(1.0);
+        let (a, b) = (self.axes[i], self.axes[(i + 1).min(last)]);
+        [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f]
     }
 
     /// The pointing at `t_s` (linear between samples, renormalised; clamped to the samples' span).
@@ -96,4 +169,58 @@ pub fn line_of_sight(observer: &Observer, r_km: [f64; 3]) -> Enu {
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::slew::enu_of;
+    use crate::sites::Mount;
+
+    #[test]
+    fn axes_follow_the_line_of_sight_through_the_zenith() {
+        // A pass that culminates 0.3° from the zenith, sampled every 15 s: its azimuth
+        // turns by almost 180° within a few seconds. Between samples the interpolated
+        // axes stay within 0.05° of the axes of the interpolated line of sight, for an
+        // alt-az and an equatorial mount.
+        for mount in [Mount::AltAz, Mount::Equatorial] {
+            let m = MountModel {
+                mount,
+                max_rate_deg_s: 8.0,
+                accel_deg_s2: 4.0,
+                lat_rad: 30f64.to_radians(),
+            };
+            let tilt = 0.3f64.to_radians();
+            let points: Vec<Enu> = (0..41)
+                .map(|k| {
+                    // A great circle through the east and west horizons, tilted north.
+                    let u = (k as f64 / 40.0) * std::f64::consts::PI;
+                    let (su, cu) = u.sin_cos();
+                    let (st, ct) = tilt.sin_cos();
+                    [cu, su * st, su * ct]
+                })
+                .collect();
+            let track = Track::from_points(0.0, 15.0, points, &m);
+            if mount == Mount::AltAz {
+                assert!(track.bent.iter().any(|b| *b), "the zenith interval bends");
+            }
+            assert!(track.bent.iter().filter(|b| !**b).count() > 30);
+            let mut worst: f64 = 0.0;
+            for i in 0..=6000 {
+                let t = i as f64 * 0.1;
+                let a = track.axes_at(t);
+                let e = m.axes(track.at(t));
+                let d0 = (a[0] - e[0] + 540.0).rem_euclid(360.0) - 180.0;
+                worst = worst.max(d0.abs()).max((a[1] - e[1]).abs());
+            }
+            assert!(worst < 0.06, "{mount:?}: {worst}°");
+            // Slews from a fixed pointing agree with those from the line of sight.
+            let from = enu_of(1.0, 0.5);
+            for t in [0.0, 299.0, 300.0, 301.0, 450.0] {
+                let a = m.slew_axes_s(m.axes(from), track.axes_at(t));
+                let b = m.slew_s(from, track.at(t));
+                assert!((a - b).abs() < 0.05, "{mount:?} {t}: {a} vs {b}");
+            }
+        }
+    }
 }
