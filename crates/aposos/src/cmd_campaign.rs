@@ -30,8 +30,8 @@ use aposos_orbit::od::{fit_sgp4, prepare_measurements, PriorErrors, Sgp4FitOptio
 use aposos_orbit::synthetic::{degrade_catalog, ElementErrors};
 use aposos_plan::schedule::night::{plan_night, ExcludedNode};
 use aposos_plan::schedule::output::iso;
-use aposos_plan::schedule::value::ValueWeights;
-use aposos_plan::schedule::{night_span, NodeSpec, PlanSettings};
+use aposos_plan::schedule::value::{survey_value, ValueWeights};
+use aposos_plan::schedule::{night_span, NodeSpec, PlanObject, PlanSettings, Problem};
 use aposos_plan::sites::{Role, Site};
 use aposos_plan::uncertainty::predicted_sigma_km;
 use aposos_plan::windows::CatalogObject;
@@ -150,6 +150,24 @@ pub struct NightRow {
     pub night_s: f64,
 }
 
+/// How one request fared.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RequestProgress {
+    /// Request id.
+    pub id: i64,
+    /// Its objects.
+    pub norad_ids: Vec<u32>,
+    /// Tracklets asked per night.
+    pub tracklets_per_night: u32,
+    /// Nights asked.
+    pub nights_wanted: u32,
+    /// Per campaign night while the request was active: tracklets planned for its least
+    /// planned object.
+    pub planned_by_night: Vec<usize>,
+    /// The same, observed and correlated.
+    pub observed_by_night: Vec<usize>,
+}
+
 /// The whole campaign.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CampaignReport {
@@ -165,31 +183,73 @@ pub struct CampaignReport {
     pub before: CatalogState,
     /// Every night.
     pub nights: Vec<NightRow>,
+    /// Every request.
+    pub requests: Vec<RequestProgress>,
 }
 
-/// Requests drawn from the catalog: priority 8, two tracklets a night, three nights.
+/// Requests drawn from the catalog as a member state would file them: objects a 15 cm
+/// telescope follows (below 6,000 km or near geostationary) with at least two observable
+/// windows at the nodes on the first night; priority 8, two tracklets a night, three nights.
+#[allow(clippy::too_many_arguments)]
 fn demo_requests(
-    elements: &[ElementSet],
+    objects: &[CatalogObject],
     n: usize,
     seed: u64,
+    first_night: &str,
     from: Epoch,
     nights: u32,
+    sites: &[Site],
+    settings: &PlanSettings,
+    eop: &aposos_astro::Eop,
 ) -> Vec<(RequestSpec, Epoch, Epoch)> {
-    let mut picked: Vec<u32> = Vec::new();
-    if elements.is_empty() {
+    if objects.is_empty() || n == 0 {
         return Vec::new();
     }
     let mut rng = aposos_orbit::synthetic::SplitMix64::new(seed ^ 0x5EED);
+    let mut drawn: Vec<usize> = Vec::new();
     let mut tries = 0;
-    while picked.len() < n && tries < 100 * n.max(1) {
+    while drawn.len() < 8 * n && tries < 100 * n {
         tries += 1;
-        let e = &elements[(rng.next_u64() % elements.len() as u64) as usize];
-        // Objects a 15 cm telescope follows: below 6,000 km or near geostationary.
-        let n_rev = e.mean_motion_rev_per_day;
-        if (n_rev > 11.0 || (0.9..1.1).contains(&n_rev)) && !picked.contains(&e.norad_cat_id) {
-            picked.push(e.norad_cat_id);
+        let k = (rng.next_u64() % objects.len() as u64) as usize;
+        let n_rev = objects[k].elements.mean_motion_rev_per_day;
+        if (n_rev > 11.0 || (0.9..1.1).contains(&n_rev)) && !drawn.contains(&k) {
+            drawn.push(k);
         }
     }
+    let specs: Vec<NodeSpec> = sites
+        .iter()
+        .map(|s| NodeSpec {
+            site: s.clone(),
+            not_before: None,
+        })
+        .collect();
+    let plan_objects: Vec<PlanObject> = drawn
+        .iter()
+        .map(|&k| PlanObject {
+            elements: objects[k].elements.clone(),
+            std_mag: objects[k].std_mag,
+            value: survey_value(&ValueWeights::default()),
+        })
+        .collect();
+    let settings = PlanSettings {
+        survey: false,
+        ..settings.clone()
+    };
+    let mut windows = vec![0usize; drawn.len()];
+    if let Ok(pb) = Problem::build(first_night, &specs, plan_objects, &settings, eop) {
+        for c in &pb.candidates {
+            if let Some(w) = windows.get_mut(c.target) {
+                *w += 1;
+            }
+        }
+    }
+    let picked: Vec<u32> = drawn
+        .iter()
+        .zip(&windows)
+        .filter(|(_, w)| **w >= 2)
+        .map(|(&k, _)| objects[k].elements.norad_cat_id)
+        .take(n)
+        .collect();
     let to = from.add_ns(i64::from(nights.max(1) + 1) * DAY_NS);
     picked
         .into_iter()
@@ -337,16 +397,6 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
         .collect();
     let initial = degrade_catalog(&truth_elements, args.seed, &ElementErrors::default());
     let mut known = initial.clone();
-    let requests = match &args.requests {
-        Some(p) => read_requests(p)?,
-        None => demo_requests(
-            &truth_elements,
-            args.demo_requests,
-            args.seed,
-            first.0,
-            args.nights,
-        ),
-    };
     let (eop, eop_src) = crate::cmd_eop::load_eop(data_dir)?;
     eprintln!("{eop_src}");
     let mut settings = PlanSettings {
@@ -356,6 +406,20 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
     if let Some(n) = args.lns_iterations {
         settings.lns_iterations = n;
     }
+    let requests = match &args.requests {
+        Some(p) => read_requests(p)?,
+        None => demo_requests(
+            &truth_objects,
+            args.demo_requests,
+            args.seed,
+            &args.from,
+            first.0,
+            args.nights,
+            &sites,
+            &settings,
+            &eop,
+        ),
+    };
     let telescope = TelescopeSettings {
         cadence_s: settings.cadence_s,
         frames: settings.frames,
@@ -381,6 +445,16 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             first.0.add_ns(DAY_NS),
         ),
         nights: Vec::new(),
+        requests: requests
+            .iter()
+            .map(|(r, _, _)| RequestProgress {
+                id: r.id,
+                norad_ids: r.norad_ids.clone(),
+                tracklets_per_night: r.tracklets_per_night,
+                nights_wanted: r.nights,
+                ..RequestProgress::default()
+            })
+            .collect(),
     };
     let geodetic: HashMap<String, aposos_astro::Geodetic> =
         sites.iter().map(|s| (s.id.clone(), s.geodetic)).collect();
@@ -545,11 +619,22 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
         // Requests.
         let mut fulfilled = 0;
         let mut active = 0;
-        for (r, a, b) in &requests {
+        let mut planned_of: HashMap<u32, usize> = HashMap::new();
+        for t in &tracklets {
+            *planned_of.entry(t.norad_cat_id).or_default() += 1;
+        }
+        for ((r, a, b), progress) in requests.iter().zip(&mut report.requests) {
             if *b <= span.0 || *a >= span.1 {
                 continue;
             }
             active += 1;
+            let least = |m: &dyn Fn(u32) -> usize| r.norad_ids.iter().map(|n| m(*n)).min();
+            progress
+                .planned_by_night
+                .push(least(&|n| planned_of.get(&n).copied().unwrap_or(0)).unwrap_or(0));
+            progress
+                .observed_by_night
+                .push(least(&|n| tonight.get(&n).copied().unwrap_or(0)).unwrap_or(0));
             let wanted = r.tracklets_per_night.max(1) as usize;
             if r.norad_ids
                 .iter()
@@ -711,6 +796,30 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
             format!("{:.1}", n.night_s),
         ];
         writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    if !r.requests.is_empty() {
+        writeln!(
+            out,
+            "\nRequests (tracklets of the least served object, planned / observed, per night while active):\n"
+        )?;
+        for q in &r.requests {
+            let nights: Vec<String> = q
+                .planned_by_night
+                .iter()
+                .zip(&q.observed_by_night)
+                .map(|(p, o)| format!("{p}/{o}"))
+                .collect();
+            let ids: Vec<String> = q.norad_ids.iter().map(u32::to_string).collect();
+            writeln!(
+                out,
+                "- request {} (NORAD {}; {} a night on {} nights): {}",
+                q.id,
+                ids.join(", "),
+                q.tracklets_per_night,
+                q.nights_wanted,
+                nights.join(", ")
+            )?;
+        }
     }
     Ok(())
 }

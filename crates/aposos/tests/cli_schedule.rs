@@ -413,6 +413,17 @@ fn a_short_campaign_keeps_the_catalog_fresh() {
             "{n}"
         );
     }
+    // The demo requests name objects the nodes can see, and the plan serves them.
+    let requests = r["requests"].as_array().unwrap();
+    assert!(!requests.is_empty());
+    for q in requests {
+        assert_eq!(q["planned_by_night"].as_array().unwrap().len(), 2, "{q}");
+    }
+    assert!(
+        nights[1]["requests_complete"].as_u64().unwrap() * 2 >= requests.len() as u64,
+        "{}",
+        r["requests"]
+    );
     let median = |v: &Value| v["median_km"].as_f64().unwrap();
     let before = &r["before"];
     let after = &nights[1]["after"];
