@@ -140,7 +140,7 @@ pub struct NightRow {
     pub requests_fulfilled_tonight: usize,
     /// Requests with data on as many nights as they asked, so far.
     pub requests_complete: usize,
-    /// Active requests.
+    /// Requests open tonight (in their time window and not yet complete).
     pub requests_active: usize,
     /// The catalog after the night's orbit determination.
     pub after: CatalogState,
@@ -161,8 +161,8 @@ pub struct RequestProgress {
     pub tracklets_per_night: u32,
     /// Nights asked.
     pub nights_wanted: u32,
-    /// Per campaign night while the request was active: tracklets planned for its least
-    /// planned object.
+    /// Per campaign night while the request was open (in its time window, not yet
+    /// complete): tracklets planned for its least planned object.
     pub planned_by_night: Vec<usize>,
     /// The same, observed and correlated.
     pub observed_by_night: Vec<usize>,
@@ -488,12 +488,18 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
                 not_before: None,
             })
             .collect();
+        // A request with data on as many nights as it asked is complete: no longer planned.
+        let open: Vec<(RequestSpec, Epoch, Epoch)> = requests
+            .iter()
+            .filter(|(r, _, _)| request_nights.get(&r.id).copied().unwrap_or(0) < r.nights.max(1))
+            .cloned()
+            .collect();
         let objects = plan_objects(
             &known,
             &mags,
             &satcat,
             &owners,
-            &requests,
+            &open,
             span,
             mid,
             &ValueWeights::default(),
@@ -624,7 +630,8 @@ pub fn run(args: &CampaignArgs) -> anyhow::Result<()> {
             *planned_of.entry(t.norad_cat_id).or_default() += 1;
         }
         for ((r, a, b), progress) in requests.iter().zip(&mut report.requests) {
-            if *b <= span.0 || *a >= span.1 {
+            let done_before = request_nights.get(&r.id).copied().unwrap_or(0) >= r.nights.max(1);
+            if *b <= span.0 || *a >= span.1 || done_before {
                 continue;
             }
             active += 1;
@@ -800,7 +807,7 @@ fn write_table(out: &mut dyn Write, r: &CampaignReport) -> anyhow::Result<()> {
     if !r.requests.is_empty() {
         writeln!(
             out,
-            "\nRequests (tracklets of the least served object, planned / observed, per night while active):\n"
+            "\nRequests (tracklets of the least served object, planned / observed, per night while open):\n"
         )?;
         for q in &r.requests {
             let nights: Vec<String> = q
