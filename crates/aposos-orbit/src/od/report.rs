@@ -51,25 +51,31 @@ pub fn fit_residual(m: &AngleMeasurement, now: Vec3, later: Vec3, used: bool) ->
     }
 }
 
+/// The 6×6 rotation of a position–velocity state by the 3×3 `rot` (block diagonal).
+pub(crate) fn rtn6(rot: &[[f64; 3]; 3]) -> [[f64; 6]; 6] {
+    let mut out = [[0.0; 6]; 6];
+    for (i, row) in out.iter_mut().enumerate() {
+        for (k, cell) in row.iter_mut().enumerate() {
+            if (i < 3) == (k < 3) {
+                *cell = rot[i % 3][k % 3];
+            }
+        }
+    }
+    out
+}
+
 /// The position–velocity covariance `c` (same frame as `r`, `v`) in the RTN frame of that state.
 // Index loops over 6×6 matrices read as the formula R·C·Rᵀ.
 #[allow(clippy::needless_range_loop)]
 pub fn covariance_in_rtn(c: &[[f64; 6]; 6], r: Vec3, v: Vec3) -> [[f64; 6]; 6] {
-    let rot = rtn_matrix(r, v);
-    let r6 = |i: usize, k: usize| -> f64 {
-        if (i < 3) == (k < 3) {
-            rot[i % 3][k % 3]
-        } else {
-            0.0
-        }
-    };
+    let r6 = rtn6(&rtn_matrix(r, v));
     let mut out = [[0.0; 6]; 6];
     for i in 0..6 {
         for j in 0..6 {
             let mut s = 0.0;
             for a in 0..6 {
                 for b in 0..6 {
-                    s += r6(i, a) * c[a][b] * r6(j, b);
+                    s += r6[i][a] * c[a][b] * r6[j][b];
                 }
             }
             out[i][j] = s;

@@ -6,47 +6,39 @@
 //! drift would miss them.
 
 use super::linalg::{solve_general, Matrix};
-use super::sgp4_fit::{elements_at, params_of, rtn_matrix};
+use super::report::rtn6;
+use super::sgp4_fit::{elements_at, param_steps, params_of, rtn_matrix};
 use crate::sgp4::Sgp4;
 use aposos_formats::{ElementSet, Epoch};
 
-/// Parameter steps of the finite differences (as the fit's).
-fn steps(el: &ElementSet) -> [f64; 6] {
-    [
-        1e-7 * el.mean_motion_rev_per_day.max(1.0),
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-    ]
-}
-
-/// ∂(TEME state at `dt_min` from epoch)/∂(parameter), rows the state's components
-/// (position only when `position_only`), columns the six element parameters.
-fn jacobian(el: &ElementSet, dt_min: f64, position_only: bool) -> Option<Matrix> {
+/// ∂(TEME state at epoch)/∂(parameter) and ∂(TEME position at `dt_min`)/∂(parameter),
+/// rows the components, columns the six element parameters (one SGP4 per perturbation).
+fn jacobians(el: &ElementSet, dt_min: f64) -> Option<(Matrix, Matrix)> {
     let p = params_of(el);
-    let h = steps(el);
-    let rows = if position_only { 3 } else { 6 };
-    let mut jac = vec![vec![0.0; 6]; rows];
-    let state = |q: &[f64]| -> Option<[f64; 6]> {
-        let s = Sgp4::new(&elements_at(el, el.epoch, q)?)
-            .ok()?
-            .propagate(dt_min)
-            .ok()?;
-        let (r, v) = (s.position_km, s.velocity_km_s);
-        Some([r[0], r[1], r[2], v[0], v[1], v[2]])
+    let h = param_steps(el);
+    let mut g = vec![vec![0.0; 6]; 6];
+    let mut j = vec![vec![0.0; 6]; 3];
+    // The state at epoch and the position at `dt_min` of perturbed parameters.
+    let states = |q: &[f64]| -> Option<([f64; 6], [f64; 3])> {
+        let sat = Sgp4::new(&elements_at(el, el.epoch, q)?).ok()?;
+        let s0 = sat.propagate(0.0).ok()?;
+        let st = sat.propagate(dt_min).ok()?;
+        let (r, v) = (s0.position_km, s0.velocity_km_s);
+        Some(([r[0], r[1], r[2], v[0], v[1], v[2]], st.position_km))
     };
     for k in 0..6 {
         let (mut qp, mut qm) = (p.clone(), p.clone());
         qp[k] += h[k];
         qm[k] -= h[k];
-        let (a, b) = (state(&qp)?, state(&qm)?);
-        for (i, row) in jac.iter_mut().enumerate() {
-            row[k] = (a[i] - b[i]) / (2.0 * h[k]);
+        let ((a0, at), (b0, bt)) = (states(&qp)?, states(&qm)?);
+        for (i, row) in g.iter_mut().enumerate() {
+            row[k] = (a0[i] - b0[i]) / (2.0 * h[k]);
+        }
+        for (i, row) in j.iter_mut().enumerate() {
+            row[k] = (at[i] - bt[i]) / (2.0 * h[k]);
         }
     }
-    Some(jac)
+    Some((g, j))
 }
 
 /// The TEME position covariance (km²) at `at` of `el` whose state covariance at epoch is
@@ -60,24 +52,17 @@ pub fn position_covariance_at(
     let s0 = Sgp4::new(el).ok()?.propagate(0.0).ok()?;
     let rot = rtn_matrix(s0.position_km, s0.velocity_km_s);
     // Φ = J(t)·G⁻¹, the state at epoch to the position at `at`: Φᵀ = G⁻ᵀ·J(t)ᵀ.
-    let g = jacobian(el, 0.0, false)?;
-    let j = jacobian(el, at.minutes_since(el.epoch), true)?;
+    let (g, j) = jacobians(el, at.minutes_since(el.epoch))?;
     let gt: Matrix = (0..6).map(|i| (0..6).map(|k| g[k][i]).collect()).collect();
     let jt: Matrix = (0..6).map(|i| (0..3).map(|k| j[k][i]).collect()).collect();
     let phi_t = solve_general(&gt, &jt)?;
     // The TEME state from the RTN one: rows of `rot` are R, T, N in TEME.
-    let r6 = |i: usize, k: usize| -> f64 {
-        if (i < 3) == (k < 3) {
-            rot[i % 3][k % 3]
-        } else {
-            0.0
-        }
-    };
+    let r6 = rtn6(&rot);
     // Ψ = Φ·R6ᵀ maps the RTN state at epoch to the TEME position at `at`.
     let mut psi = [[0.0; 6]; 3];
     for (i, row) in psi.iter_mut().enumerate() {
         for (k, cell) in row.iter_mut().enumerate() {
-            *cell = (0..6).map(|a| phi_t[a][i] * r6(k, a)).sum();
+            *cell = (0..6).map(|a| phi_t[a][i] * r6[k][a]).sum();
         }
     }
     let mut out = [[0.0; 3]; 3];

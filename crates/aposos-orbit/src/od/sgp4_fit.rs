@@ -160,6 +160,12 @@ pub enum Sgp4FitError {
     Lsq(#[from] LsqError),
 }
 
+/// Steps of the finite differences in each parameter (n, the four equinoctial, λ, B*).
+pub(crate) fn param_steps(el: &ElementSet) -> [f64; 7] {
+    let n = 1e-7 * el.mean_motion_rev_per_day.max(1.0);
+    [n, 1e-7, 1e-7, 1e-7, 1e-7, 1e-7, 1e-6]
+}
+
 pub(crate) fn elements_at(base: &ElementSet, epoch: Epoch, p: &[f64]) -> Option<ElementSet> {
     let (n, ex, ey, hx, hy, lam, bstar) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
     let e = ex.hypot(ey);
@@ -242,15 +248,7 @@ pub fn reepoch(initial: &ElementSet, epoch: Epoch) -> Result<ElementSet, String>
         }
         Some(out)
     };
-    let steps = [
-        1e-7 * initial.mean_motion_rev_per_day.max(1.0),
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-6,
-    ];
+    let steps = param_steps(initial);
     let free = [true, true, true, true, true, true, false];
     let floor = vec![f64::INFINITY; 2 * times.len()];
     let opts = LsqOptions {
@@ -306,15 +304,7 @@ pub fn fit_sgp4(
     let full = opts.prior.is_some() || arc_days >= opts.min_full_arc_periods * period_days;
     let fit_bstar = fit_bstar && full;
     let free = [full, full, full, full, full, true, fit_bstar];
-    let steps = [
-        1e-7 * initial.mean_motion_rev_per_day.max(1.0),
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-7,
-        1e-6,
-    ];
+    let steps = param_steps(initial);
     // The prior's sigmas in parameter units.
     let prior_sigma: Option<[f64; 7]> = opts.prior.map(|pr| {
         let n_rad_s = initial.mean_motion_rev_per_day * TAU / 86_400.0;

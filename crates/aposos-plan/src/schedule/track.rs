@@ -119,35 +119,32 @@ impl Track {
     /// The pointing in the mount's axes at `t_s` (linear between samples; clamped to the
     /// samples' span).
     pub fn axes_at(&self, t_s: f64) -> Axes {
-        let x = ((t_s - self.t0_s) / self.step_s).max(0.0);
-        let last = self.axes.len() - 1;
-        let i = (x as usize).min(last.saturating_sub(1));
+        let (i, k, f) = self.segment(t_s);
         if self.bent.get(i).copied().unwrap_or(false) {
             return self.mount.axes(self.at(t_s));
         }
-        let f = (x - i as f64).min(1.0);
-        let (a, b) = (self.axes[i], self.axes[(i + 1).min(last)]);
+        let (a, b) = (self.axes[i], self.axes[k]);
         [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f]
+    }
+
+    /// The samples around `t_s` and the fraction of the way from the first to the second.
+    fn segment(&self, t_s: f64) -> (usize, usize, f64) {
+        let x = ((t_s - self.t0_s) / self.step_s).max(0.0);
+        let last = self.points.len() - 1;
+        let i = (x as usize).min(last.saturating_sub(1));
+        (i, (i + 1).min(last), (x - i as f64).min(1.0))
     }
 
     /// The pointing at `t_s` (linear between samples, renormalised; clamped to the samples' span).
     pub fn at(&self, t_s: f64) -> Enu {
-        let x = ((t_s - self.t0_s) / self.step_s).max(0.0);
-        let last = self.points.len() - 1;
-        let i = (x.floor() as usize).min(last.saturating_sub(1));
-        let f = (x - i as f64).min(1.0);
-        let (a, b) = (self.points[i], self.points[(i + 1).min(last)]);
-        let p = [
+        let (i, k, f) = self.segment(t_s);
+        let (a, b) = (self.points[i], self.points[k]);
+        normalised([
             a[0] + (b[0] - a[0]) * f,
             a[1] + (b[1] - a[1]) * f,
             a[2] + (b[2] - a[2]) * f,
-        ];
-        let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
-        if n > 0.0 {
-            [p[0] / n, p[1] / n, p[2] / n]
-        } else {
-            a
-        }
+        ])
+        .unwrap_or(a)
     }
 }
 
